@@ -1,0 +1,345 @@
+/*
+ * The decoding pipeline: a cascade of preprocessing passes in front of the
+ * engine, cheapest first, stopping at the first pass that reads anything or
+ * when the per-frame budget would be overrun. See decoder.h.
+ */
+#include "scanner/decoder.h"
+#include "scanner/error.h"
+#include "scanner/image.h"
+
+#include "engine.h"
+#include "preprocess.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* ------------------------------------------------------------ the cascade */
+
+enum pass_filter {
+	FILTER_STRETCH,        /* 1-99 % contrast stretch */
+	FILTER_STRETCH_INVERT, /* the same, inverted: dark-mode cards */
+	FILTER_BLUR,           /* 3x3 box blur: glare edges, noise */
+	FILTER_LOCAL_NORM,     /* local mean/deviation: shading, small codes */
+	FILTER_NONE,           /* the frame as it is */
+};
+
+struct pass_def {
+	const char *name;
+	int max_side; /* longest side the pass works at; 0 = full resolution */
+	enum pass_filter filter;
+};
+
+/*
+ * Order and sizes follow the measurements in docs/BENCHMARKS.md: the small
+ * passes read most phone screens (their downscale removes moiré) for a few
+ * milliseconds, so they come first and an empty frame usually costs little
+ * more than them in live use.
+ */
+static const struct pass_def passes[] = {
+	{"small-stretch", 400, FILTER_STRETCH},
+	{"small-inverted", 400, FILTER_STRETCH_INVERT},
+	{"mid-blur", 640, FILTER_BLUR},
+	{"full-local-norm", 0, FILTER_LOCAL_NORM},
+	{"full", 0, FILTER_NONE},
+};
+#define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
+
+/* Passes whose input would be smaller than this are skipped. */
+#define PASS_MIN_SIDE 24
+
+int scanner_pass_count(void)
+{
+	return PASS_COUNT;
+}
+
+const char *scanner_pass_name(int pass)
+{
+	return pass >= 0 && pass < PASS_COUNT ? passes[pass].name : "?";
+}
+
+/* ------------------------------------------------------------ symbologies */
+
+static const struct {
+	enum scanner_symbology sym;
+	const char *zbar_name; /* ZBar's spelling, used in JSON output */
+	const char *short_name;
+} symbology_names[] = {
+	{SCANNER_SYM_QR, "QR-Code", "qr"},          {SCANNER_SYM_CODE128, "CODE-128", "code128"},
+	{SCANNER_SYM_EAN13, "EAN-13", "ean13"},     {SCANNER_SYM_EAN8, "EAN-8", "ean8"},
+	{SCANNER_SYM_UPCA, "UPC-A", "upca"},        {SCANNER_SYM_CODE39, "CODE-39", "code39"},
+	{SCANNER_SYM_I25, "I2/5", "i25"},
+};
+#define SYMBOLOGY_COUNT (sizeof(symbology_names) / sizeof(symbology_names[0]))
+
+const char *scanner_symbology_name(enum scanner_symbology sym)
+{
+	for (size_t i = 0; i < SYMBOLOGY_COUNT; i++)
+		if (symbology_names[i].sym == sym)
+			return symbology_names[i].zbar_name;
+	return "UNKNOWN";
+}
+
+int scanner_symbology_parse(const char *list, unsigned *set)
+{
+	unsigned result = 0;
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		bool known = false;
+		if (n == 7 && !strncasecmp(p, "default", n)) {
+			result |= SCANNER_SYM_DEFAULT;
+			known = true;
+		}
+		for (size_t i = 0; i < SYMBOLOGY_COUNT && !known; i++) {
+			const char *a = symbology_names[i].short_name, *b = symbology_names[i].zbar_name;
+			if ((strlen(a) == n && !strncasecmp(p, a, n)) ||
+			    (strlen(b) == n && !strncasecmp(p, b, n))) {
+				result |= symbology_names[i].sym;
+				known = true;
+			}
+		}
+		if (!known)
+			return -1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!result)
+		return -1;
+	*set = result;
+	return 0;
+}
+
+/* ------------------------------------------------------------ the decoder */
+
+struct scanner {
+	struct scanner_config cfg;
+	const struct engine_ops *engine_ops;
+	void *engine;
+
+	/* Buffers reused for every frame, grown to the largest frame seen. */
+	uint8_t *pass_buf;   /* the scaled (or copied) pass input */
+	uint8_t *filter_buf; /* the filtered pass input */
+	uint32_t *int_sum;   /* integral images for local normalisation */
+	uint64_t *int_sqsum;
+	size_t pixel_cap;    /* bytes in pass_buf and filter_buf */
+	size_t integral_cap; /* entries in int_sum and int_sqsum */
+
+	/* Predicted cost of each pass, in ns per input pixel (moving average),
+	 * so the budget can stop the cascade before a pass that would overrun. */
+	double ns_per_pixel[PASS_COUNT];
+
+	/* Symbols of the current frame; result->symbols point into payloads. */
+	struct scanner_result *result;
+	int current_pass;
+	int current_factor;
+	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
+};
+
+void scanner_config_init_default(struct scanner_config *cfg)
+{
+	cfg->symbologies = SCANNER_SYM_DEFAULT;
+	/* Leaves room in a 33 ms frame period at 30 fps for capture and UI. */
+	cfg->budget_us = 25000;
+}
+
+int scanner_create(const struct scanner_config *cfg, struct scanner **out)
+{
+	struct scanner *s;
+	int rc;
+
+	if (!cfg || !out || !cfg->symbologies || (cfg->symbologies & ~SCANNER_SYM_ALL) ||
+	    cfg->budget_us < 0)
+		return SCANNER_ERR_INVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return SCANNER_ERR_NOMEM;
+	s->cfg = *cfg;
+	s->engine_ops = &engine_zbar;
+	rc = s->engine_ops->create(cfg->symbologies, &s->engine);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void scanner_destroy(struct scanner *s)
+{
+	if (!s)
+		return;
+	s->engine_ops->destroy(s->engine);
+	free(s->int_sqsum);
+	free(s->int_sum);
+	free(s->filter_buf);
+	free(s->pass_buf);
+	free(s);
+}
+
+static int grow_buffers(struct scanner *s, int width, int height)
+{
+	size_t pixels = (size_t)width * height;
+	size_t integral = ((size_t)width + 1) * ((size_t)height + 1);
+
+	if (pixels > s->pixel_cap) {
+		uint8_t *a = realloc(s->pass_buf, pixels);
+		if (!a)
+			return SCANNER_ERR_NOMEM;
+		s->pass_buf = a;
+		uint8_t *b = realloc(s->filter_buf, pixels);
+		if (!b)
+			return SCANNER_ERR_NOMEM;
+		s->filter_buf = b;
+		s->pixel_cap = pixels;
+	}
+	if (integral > s->integral_cap) {
+		uint32_t *a = realloc(s->int_sum, integral * sizeof(*a));
+		if (!a)
+			return SCANNER_ERR_NOMEM;
+		s->int_sum = a;
+		uint64_t *b = realloc(s->int_sqsum, integral * sizeof(*b));
+		if (!b)
+			return SCANNER_ERR_NOMEM;
+		s->int_sqsum = b;
+		s->integral_cap = integral;
+	}
+	return 0;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Engine sink: keeps each new symbol, mapped back to frame coordinates. */
+static int collect_symbol(void *ctx, const struct engine_symbol *sym)
+{
+	struct scanner *s = ctx;
+	struct scanner_result *r = s->result;
+
+	if (sym->len > SCANNER_MAX_PAYLOAD)
+		return 0; /* larger than any card: not ours, and not kept */
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->symbols[i].type == sym->type && r->symbols[i].len == sym->len &&
+		    !memcmp(r->symbols[i].data, sym->data, sym->len))
+			return 0;
+	}
+	if (r->count == SCANNER_MAX_SYMBOLS)
+		return 1;
+	uint8_t *store = s->payloads[r->count];
+	memcpy(store, sym->data, sym->len);
+	int f = s->current_factor;
+	r->symbols[r->count] = (struct scanner_symbol){
+		.type = sym->type,
+		.data = store,
+		.len = sym->len,
+		.x0 = sym->x0 * f,
+		.y0 = sym->y0 * f,
+		.x1 = sym->x1 * f,
+		.y1 = sym->y1 * f,
+		.pass = s->current_pass,
+	};
+	r->count++;
+	return 0;
+}
+
+/* Prepares the input of pass p in s->pass_buf/filter_buf; returns the
+ * pointer the engine should read and its size through *w, *h. */
+static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p,
+				   const struct scanner_frame *frame, int factor, int *w, int *h)
+{
+	struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
+	int pw = frame->width / factor, ph = frame->height / factor;
+	size_t n = (size_t)pw * ph;
+	const uint8_t *input;
+
+	if (factor == 1 && frame->stride == frame->width) {
+		input = frame->luma; /* no copy: the engine reads the frame itself */
+	} else {
+		pp_downscale(src, factor, s->pass_buf);
+		input = s->pass_buf;
+	}
+	struct pp_view in = {input, pw, ph, pw};
+	*w = pw;
+	*h = ph;
+	switch (p->filter) {
+	case FILTER_STRETCH:
+	case FILTER_STRETCH_INVERT:
+		if (input != s->pass_buf) {
+			memcpy(s->pass_buf, input, n);
+			input = s->pass_buf;
+		}
+		pp_stretch(s->pass_buf, n, 10, 10);
+		if (p->filter == FILTER_STRETCH_INVERT)
+			pp_invert(s->pass_buf, n);
+		return s->pass_buf;
+	case FILTER_BLUR:
+		pp_blur3(in, s->filter_buf);
+		return s->filter_buf;
+	case FILTER_LOCAL_NORM: {
+		int radius = (pw > ph ? ph : pw) / 40;
+		pp_local_normalize(in, radius < 8 ? 8 : radius, s->int_sum, s->int_sqsum,
+				   s->filter_buf);
+		return s->filter_buf;
+	}
+	case FILTER_NONE:
+		return input;
+	}
+	return input;
+}
+
+int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
+		   struct scanner_result *result)
+{
+	int64_t start = now_us();
+	int rc = 0;
+
+	memset(result, 0, sizeof(*result));
+	if (!s || !frame || !frame->luma || frame->width <= 0 || frame->height <= 0 ||
+	    frame->stride < frame->width)
+		return SCANNER_ERR_INVAL;
+	if (frame->width > SCANNER_IMAGE_MAX_SIDE || frame->height > SCANNER_IMAGE_MAX_SIDE)
+		return SCANNER_ERR_TOO_BIG;
+	rc = grow_buffers(s, frame->width, frame->height);
+	if (rc)
+		return rc;
+	s->result = result;
+
+	int long_side = frame->width > frame->height ? frame->width : frame->height;
+	for (int i = 0; i < PASS_COUNT && result->count == 0; i++) {
+		const struct pass_def *p = &passes[i];
+		int factor = p->max_side ? (long_side + p->max_side - 1) / p->max_side : 1;
+		if (frame->width / factor < PASS_MIN_SIDE || frame->height / factor < PASS_MIN_SIDE)
+			continue;
+		double pixels = (double)(frame->width / factor) * (frame->height / factor);
+		int64_t pass_start = now_us();
+		if (s->cfg.budget_us && result->passes_run > 0 && s->ns_per_pixel[i] > 0 &&
+		    (pass_start - start) + s->ns_per_pixel[i] * pixels / 1000.0 >
+			    s->cfg.budget_us) {
+			result->passes_skipped = PASS_COUNT - i;
+			break;
+		}
+		int w, h;
+		s->current_pass = i;
+		s->current_factor = factor;
+		const uint8_t *input = prepare_pass(s, p, frame, factor, &w, &h);
+		int n = s->engine_ops->decode(s->engine, input, w, h, collect_symbol, s);
+		result->passes_run++;
+		if (n < 0) {
+			rc = n;
+			break;
+		}
+		double ns = (double)(now_us() - pass_start) * 1000.0 / pixels;
+		s->ns_per_pixel[i] = s->ns_per_pixel[i] > 0 ? 0.8 * s->ns_per_pixel[i] + 0.2 * ns : ns;
+	}
+	s->result = NULL;
+	result->elapsed_us = now_us() - start;
+	return rc;
+}

@@ -1,0 +1,136 @@
+/*
+ * Image filters in front of the decoding engine: downscale, contrast stretch,
+ * inversion, blur, local normalisation. See preprocess.h for what each is for.
+ */
+#include "preprocess.h"
+
+#include <math.h>
+#include <string.h>
+
+void pp_downscale(struct pp_view src, int factor, uint8_t *dst)
+{
+	int dw = src.w / factor, dh = src.h / factor;
+	unsigned area = (unsigned)(factor * factor);
+
+	if (factor == 1) {
+		for (int y = 0; y < dh; y++)
+			memcpy(dst + (size_t)y * dw, src.p + (size_t)y * src.stride, (size_t)dw);
+		return;
+	}
+	for (int y = 0; y < dh; y++) {
+		uint8_t *out = dst + (size_t)y * dw;
+		const uint8_t *row0 = src.p + (size_t)y * factor * src.stride;
+		for (int x = 0; x < dw; x++) {
+			unsigned acc = 0;
+			const uint8_t *r = row0 + (size_t)x * factor;
+			for (int j = 0; j < factor; j++, r += src.stride)
+				for (int i = 0; i < factor; i++)
+					acc += r[i];
+			out[x] = (uint8_t)((acc + area / 2) / area);
+		}
+	}
+}
+
+void pp_stretch(uint8_t *img, size_t n, int lo_permille, int hi_permille)
+{
+	size_t hist[256] = {0};
+	uint8_t lut[256];
+	int lo = 0, hi = 255;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		hist[img[i]]++;
+	size_t lo_count = n * (size_t)lo_permille / 1000, hi_count = n * (size_t)hi_permille / 1000;
+	size_t acc = 0;
+	for (lo = 0; lo < 255; lo++) {
+		acc += hist[lo];
+		if (acc > lo_count)
+			break;
+	}
+	acc = 0;
+	for (hi = 255; hi > 0; hi--) {
+		acc += hist[hi];
+		if (acc > hi_count)
+			break;
+	}
+	if (hi - lo < 8)
+		return; /* flat: stretching would only amplify noise */
+	for (int v = 0; v < 256; v++) {
+		int s = (v - lo) * 255 / (hi - lo);
+		lut[v] = (uint8_t)(s < 0 ? 0 : s > 255 ? 255 : s);
+	}
+	for (size_t i = 0; i < n; i++)
+		img[i] = lut[img[i]];
+}
+
+void pp_invert(uint8_t *img, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		img[i] = (uint8_t)(255 - img[i]);
+}
+
+void pp_blur3(struct pp_view src, uint8_t *dst)
+{
+	for (int y = 0; y < src.h; y++) {
+		int y0 = y > 0 ? y - 1 : 0, y1 = y < src.h - 1 ? y + 1 : y;
+		const uint8_t *ra = src.p + (size_t)y0 * src.stride;
+		const uint8_t *rb = src.p + (size_t)y * src.stride;
+		const uint8_t *rc = src.p + (size_t)y1 * src.stride;
+		uint8_t *out = dst + (size_t)y * src.w;
+		for (int x = 0; x < src.w; x++) {
+			int x0 = x > 0 ? x - 1 : 0, x1 = x < src.w - 1 ? x + 1 : x;
+			unsigned s = (unsigned)ra[x0] + ra[x] + ra[x1] + rb[x0] + rb[x] + rb[x1] +
+				     rc[x0] + rc[x] + rc[x1];
+			out[x] = (uint8_t)((s + 4) / 9);
+		}
+	}
+}
+
+void pp_local_normalize(struct pp_view src, int radius, uint32_t *sum, uint64_t *sqsum,
+			uint8_t *dst)
+{
+	const size_t iw = (size_t)src.w + 1;
+
+	/* Integral images with a zero first row and column. The uint32_t sums
+	 * may wrap on huge images; window sums stay exact in modular arithmetic. */
+	memset(sum, 0, iw * sizeof(*sum));
+	memset(sqsum, 0, iw * sizeof(*sqsum));
+	for (int y = 0; y < src.h; y++) {
+		const uint8_t *row = src.p + (size_t)y * src.stride;
+		uint32_t rs = 0;
+		uint64_t rq = 0;
+		uint32_t *s = sum + (size_t)(y + 1) * iw;
+		uint64_t *q = sqsum + (size_t)(y + 1) * iw;
+		s[0] = 0;
+		q[0] = 0;
+		for (int x = 0; x < src.w; x++) {
+			rs += row[x];
+			rq += (uint64_t)row[x] * row[x];
+			s[x + 1] = s[x + 1 - iw] + rs;
+			q[x + 1] = q[x + 1 - iw] + rq;
+		}
+	}
+	for (int y = 0; y < src.h; y++) {
+		int ya = y - radius < 0 ? 0 : y - radius;
+		int yb = y + radius + 1 > src.h ? src.h : y + radius + 1;
+		const uint8_t *row = src.p + (size_t)y * src.stride;
+		uint8_t *out = dst + (size_t)y * src.w;
+		for (int x = 0; x < src.w; x++) {
+			int xa = x - radius < 0 ? 0 : x - radius;
+			int xb = x + radius + 1 > src.w ? src.w : x + radius + 1;
+			double area = (double)(xb - xa) * (yb - ya);
+			uint32_t s = sum[(size_t)yb * iw + xb] - sum[(size_t)ya * iw + xb] -
+				     sum[(size_t)yb * iw + xa] + sum[(size_t)ya * iw + xa];
+			uint64_t q = sqsum[(size_t)yb * iw + xb] - sqsum[(size_t)ya * iw + xb] -
+				     sqsum[(size_t)yb * iw + xa] + sqsum[(size_t)ya * iw + xa];
+			double mean = s / area;
+			double var = q / area - mean * mean;
+			/* A floor on the deviation keeps flat areas flat instead of
+			 * blowing sensor noise up to full contrast. */
+			double dev = sqrt(var > 0 ? var : 0) + 8.0;
+			double v = 128.0 + (row[x] - mean) * 64.0 / dev;
+			out[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	}
+}

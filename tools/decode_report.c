@@ -1,0 +1,96 @@
+/* JSON lines for custscan-decode, built with json-c. See decode_report.h. */
+#include "decode_report.h"
+
+#include "scanner/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+size_t decode_report_ids(const struct scanner_result *result, const struct custid_syntax *syntax,
+			 char (*ids)[CUSTID_ID_BUFSZ], size_t max_ids)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; result && i < result->count && n < max_ids; i++) {
+		const struct scanner_symbol *sym = &result->symbols[i];
+		if (custid_validate(syntax, sym->data, sym->len, ids[n]) == CUSTID_OK)
+			n++;
+	}
+	return n;
+}
+
+/* A json string of arbitrary bytes, made valid UTF-8 first. */
+static json_object *text_string(const uint8_t *data, size_t len)
+{
+	char *utf8 = malloc(SCANNER_TEXT_BUFSZ(len));
+	json_object *o;
+
+	if (!utf8)
+		return NULL;
+	size_t n = scanner_text_to_utf8(data, len, utf8);
+	o = json_object_new_string_len(utf8, (int)n);
+	free(utf8);
+	return o;
+}
+
+char *decode_report_json(const struct decode_report *r)
+{
+	json_object *root = json_object_new_object();
+	json_object *symbols = json_object_new_array();
+	json_object *ids = json_object_new_array();
+	json_object *rejected = json_object_new_array();
+	char *line = NULL;
+
+	if (!root || !symbols || !ids || !rejected)
+		goto out;
+	json_object_object_add(root, "file",
+			       text_string((const uint8_t *)r->file, strlen(r->file)));
+	if (r->error)
+		json_object_object_add(root, "error", json_object_new_string(r->error));
+	for (size_t i = 0; r->result && i < r->result->count; i++) {
+		const struct scanner_symbol *sym = &r->result->symbols[i];
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "type",
+				       json_object_new_string(scanner_symbology_name(sym->type)));
+		json_object_object_add(o, "text", text_string(sym->data, sym->len));
+		json_object_array_add(symbols, o);
+
+		char id[CUSTID_ID_BUFSZ];
+		enum custid_reason why = custid_validate(r->syntax, sym->data, sym->len, id);
+		if (why == CUSTID_OK) {
+			json_object_array_add(ids, json_object_new_string(id));
+		} else {
+			json_object *rej = json_object_new_object();
+			json_object_object_add(rej, "text", text_string(sym->data, sym->len));
+			json_object_object_add(rej, "reason",
+					       json_object_new_string(custid_reason_name(why)));
+			json_object_array_add(rejected, rej);
+		}
+	}
+	json_object_object_add(root, "symbols", symbols);
+	json_object_object_add(root, "ids", ids);
+	json_object_object_add(root, "rejected", rejected);
+	symbols = ids = rejected = NULL; /* owned by root now */
+	if (r->sequence) {
+		json_object *emitted = json_object_new_array();
+		for (size_t i = 0; i < r->n_emitted; i++)
+			json_object_array_add(emitted, json_object_new_string(r->emitted[i]));
+		json_object_object_add(root, "emitted", emitted);
+	}
+	char ms[32];
+	snprintf(ms, sizeof(ms), "%.3f", r->ms);
+	json_object_object_add(root, "ms", json_object_new_double_s(r->ms, ms));
+	const char *s = json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s)
+		line = strdup(s);
+out:
+	json_object_put(rejected);
+	json_object_put(ids);
+	json_object_put(symbols);
+	json_object_put(root);
+	return line;
+}

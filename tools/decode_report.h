@@ -1,0 +1,45 @@
+/*
+ * One decoded file as a line of JSON, the output format of
+ * `custscan-decode --json`:
+ *
+ *   {"file": ..., "symbols": [{"type": "QR-Code", "text": ...}],
+ *    "ids": [...], "rejected": [{"text": ..., "reason": ...}], "ms": ...}
+ *
+ * plus "emitted": [...] in sequence mode and "error": ... for a file that
+ * could not be read. Texts are the payloads made valid UTF-8 (scanner/text.h)
+ * and escaped by json-c, so binary payloads, NUL bytes and control
+ * characters come out as valid JSON.
+ */
+#ifndef DECODE_REPORT_H
+#define DECODE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scanner/confirm.h"
+#include "scanner/custid.h"
+#include "scanner/decoder.h"
+
+struct decode_report {
+	const char *file;                     /* path as given */
+	const char *error;                    /* NULL, or why the file was not decoded */
+	const struct scanner_result *result;  /* may be NULL with an error */
+	const struct custid_syntax *syntax;   /* validates each symbol */
+	bool sequence;                        /* add "emitted" */
+	const char (*emitted)[CUSTID_ID_BUFSZ]; /* ids emitted at this frame */
+	size_t n_emitted;
+	double ms;                            /* decode time */
+};
+
+/*
+ * Validates the result's symbols, writing up to max_ids accepted ids into
+ * ids[] and returning how many. Symbols that fail are not written.
+ */
+size_t decode_report_ids(const struct scanner_result *result, const struct custid_syntax *syntax,
+			 char (*ids)[CUSTID_ID_BUFSZ], size_t max_ids);
+
+/* Returns the JSON line (no newline) in a malloc'd string the caller frees,
+ * or NULL when memory is short. */
+char *decode_report_json(const struct decode_report *report);
+
+#endif
