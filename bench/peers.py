@@ -39,20 +39,28 @@ READERS = ("zxing-cpp", "wechat")
 # ---------------------------------------------------------------- worker side
 
 def make_reader(name):
-    """A function gray image -> list of (type, text), for one reader."""
+    """A function gray image -> list of {"type", "text"}, for one reader."""
     if name == "zxing-cpp":
         import zxingcpp
 
         def read(gray):
-            return [(r.format.name, r.text) for r in zxingcpp.read_barcodes(gray)]
+            return [{"type": r.format.name, "text": r.text}
+                    for r in zxingcpp.read_barcodes(gray)]
     elif name == "wechat":
         import cv2
 
         detector = cv2.wechat_qrcode_WeChatQRCode()
 
         def read(gray):
-            texts, _points = detector.detectAndDecode(gray)
-            return [("QR-Code", t) for t in texts]
+            try:
+                texts, _points = detector.detectAndDecode(gray)
+            except UnicodeDecodeError as e:
+                # OpenCV cannot turn a payload that is not UTF-8 (Shift-JIS
+                # read as bytes) into str. It did read it: keep those bytes,
+                # escaped. Other codes of the same image are lost.
+                return [{"type": "QR-Code", "invalid_utf8": True,
+                         "text": e.object.decode("utf-8", "backslashreplace")}]
+            return [{"type": "QR-Code", "text": t} for t in texts]
     else:
         raise ValueError(f"unknown reader {name}")
     return read
@@ -76,9 +84,8 @@ def worker(name, dataset_dir):
                 start = time.perf_counter()
                 found = read(gray)
                 ms = (time.perf_counter() - start) * 1e3
-                out.update(symbols=[{"type": t, "text": s} for t, s in found],
-                           ms=round(ms, 3))
-            except Exception as e:  # e.g. a payload OpenCV cannot turn into str
+                out.update(symbols=found, ms=round(ms, 3))
+            except Exception as e:  # a reader failing on one image, not a crash
                 out.update(symbols=[], ms=None, error=f"{type(e).__name__}: {e}")
         sys.stdout.write(json.dumps(out) + "\n")
         sys.stdout.flush()
