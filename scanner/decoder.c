@@ -19,11 +19,11 @@
 /* ------------------------------------------------------------ the cascade */
 
 enum pass_filter {
-	FILTER_STRETCH,        /* 1-99 % contrast stretch */
+	FILTER_STRETCH,	       /* 1-99 % contrast stretch */
 	FILTER_STRETCH_INVERT, /* the same, inverted: dark-mode cards */
-	FILTER_BLUR,           /* 3x3 box blur: glare edges, noise */
+	FILTER_BLUR,	       /* 3x3 box blur: glare edges, noise */
 	FILTER_LOCAL_NORM,     /* local mean/deviation: shading, small codes */
-	FILTER_NONE,           /* the frame as it is */
+	FILTER_NONE,	       /* the frame as it is */
 };
 
 struct pass_def {
@@ -39,11 +39,11 @@ struct pass_def {
  * more than them in live use.
  */
 static const struct pass_def passes[] = {
-	{"small-stretch", 400, FILTER_STRETCH},
-	{"small-inverted", 400, FILTER_STRETCH_INVERT},
-	{"mid-blur", 640, FILTER_BLUR},
-	{"full-local-norm", 0, FILTER_LOCAL_NORM},
-	{"full", 0, FILTER_NONE},
+    {"small-stretch", 400, FILTER_STRETCH},
+    {"small-inverted", 400, FILTER_STRETCH_INVERT},
+    {"mid-blur", 640, FILTER_BLUR},
+    {"full-local-norm", 0, FILTER_LOCAL_NORM},
+    {"full", 0, FILTER_NONE},
 };
 #define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
 
@@ -67,10 +67,10 @@ static const struct {
 	const char *zbar_name; /* ZBar's spelling, used in JSON output */
 	const char *short_name;
 } symbology_names[] = {
-	{SCANNER_SYM_QR, "QR-Code", "qr"},          {SCANNER_SYM_CODE128, "CODE-128", "code128"},
-	{SCANNER_SYM_EAN13, "EAN-13", "ean13"},     {SCANNER_SYM_EAN8, "EAN-8", "ean8"},
-	{SCANNER_SYM_UPCA, "UPC-A", "upca"},        {SCANNER_SYM_CODE39, "CODE-39", "code39"},
-	{SCANNER_SYM_I25, "I2/5", "i25"},
+    {SCANNER_SYM_QR, "QR-Code", "qr"},	    {SCANNER_SYM_CODE128, "CODE-128", "code128"},
+    {SCANNER_SYM_EAN13, "EAN-13", "ean13"}, {SCANNER_SYM_EAN8, "EAN-8", "ean8"},
+    {SCANNER_SYM_UPCA, "UPC-A", "upca"},    {SCANNER_SYM_CODE39, "CODE-39", "code39"},
+    {SCANNER_SYM_I25, "I2/5", "i25"},
 };
 #define SYMBOLOGY_COUNT (sizeof(symbology_names) / sizeof(symbology_names[0]))
 
@@ -95,7 +95,8 @@ int scanner_symbology_parse(const char *list, unsigned *set)
 			known = true;
 		}
 		for (size_t i = 0; i < SYMBOLOGY_COUNT && !known; i++) {
-			const char *a = symbology_names[i].short_name, *b = symbology_names[i].zbar_name;
+			const char *a = symbology_names[i].short_name,
+				   *b = symbology_names[i].zbar_name;
 			if ((strlen(a) == n && !strncasecmp(p, a, n)) ||
 			    (strlen(b) == n && !strncasecmp(p, b, n))) {
 				result |= symbology_names[i].sym;
@@ -237,14 +238,14 @@ static int collect_symbol(void *ctx, const struct engine_symbol *sym)
 	memcpy(store, sym->data, sym->len);
 	int f = s->current_factor;
 	r->symbols[r->count] = (struct scanner_symbol){
-		.type = sym->type,
-		.data = store,
-		.len = sym->len,
-		.x0 = sym->x0 * f,
-		.y0 = sym->y0 * f,
-		.x1 = sym->x1 * f,
-		.y1 = sym->y1 * f,
-		.pass = s->current_pass,
+	    .type = sym->type,
+	    .data = store,
+	    .len = sym->len,
+	    .x0 = sym->x0 * f,
+	    .y0 = sym->y0 * f,
+	    .x1 = sym->x1 * f,
+	    .y1 = sym->y1 * f,
+	    .pass = s->current_pass,
 	};
 	r->count++;
 	return 0;
@@ -322,7 +323,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		int64_t pass_start = now_us();
 		if (s->cfg.budget_us && result->passes_run > 0 && s->ns_per_pixel[i] > 0 &&
 		    (pass_start - start) + s->ns_per_pixel[i] * pixels / 1000.0 >
-			    s->cfg.budget_us) {
+			s->cfg.budget_us) {
 			result->passes_skipped = PASS_COUNT - i;
 			break;
 		}
@@ -337,7 +338,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			break;
 		}
 		double ns = (double)(now_us() - pass_start) * 1000.0 / pixels;
-		s->ns_per_pixel[i] = s->ns_per_pixel[i] > 0 ? 0.8 * s->ns_per_pixel[i] + 0.2 * ns : ns;
+		s->ns_per_pixel[i] =
+		    s->ns_per_pixel[i] > 0 ? 0.8 * s->ns_per_pixel[i] + 0.2 * ns : ns;
 	}
 	s->result = NULL;
 	result->elapsed_us = now_us() - start;

@@ -22,10 +22,10 @@ static const struct {
 	enum scanner_symbology ours;
 	zbar_symbol_type_t zbar;
 } symbology_map[] = {
-	{SCANNER_SYM_QR, ZBAR_QRCODE},   {SCANNER_SYM_CODE128, ZBAR_CODE128},
-	{SCANNER_SYM_EAN13, ZBAR_EAN13}, {SCANNER_SYM_EAN8, ZBAR_EAN8},
-	{SCANNER_SYM_UPCA, ZBAR_UPCA},   {SCANNER_SYM_CODE39, ZBAR_CODE39},
-	{SCANNER_SYM_I25, ZBAR_I25},
+    {SCANNER_SYM_QR, ZBAR_QRCODE},   {SCANNER_SYM_CODE128, ZBAR_CODE128},
+    {SCANNER_SYM_EAN13, ZBAR_EAN13}, {SCANNER_SYM_EAN8, ZBAR_EAN8},
+    {SCANNER_SYM_UPCA, ZBAR_UPCA},   {SCANNER_SYM_CODE39, ZBAR_CODE39},
+    {SCANNER_SYM_I25, ZBAR_I25},
 };
 
 static void zbar_engine_destroy(void *engine)
@@ -92,13 +92,13 @@ static int zbar_engine_decode(void *engine, const uint8_t *luma, int width, int 
 	for (const zbar_symbol_t *s = zbar_image_first_symbol(e->image); s;
 	     s = zbar_symbol_next(s)) {
 		struct engine_symbol sym = {
-			.type = from_zbar(zbar_symbol_get_type(s)),
-			.data = (const uint8_t *)zbar_symbol_get_data(s),
-			.len = zbar_symbol_get_data_length(s),
-			.x0 = width,
-			.y0 = height,
-			.x1 = 0,
-			.y1 = 0,
+		    .type = from_zbar(zbar_symbol_get_type(s)),
+		    .data = (const uint8_t *)zbar_symbol_get_data(s),
+		    .len = zbar_symbol_get_data_length(s),
+		    .x0 = width,
+		    .y0 = height,
+		    .x1 = 0,
+		    .y1 = 0,
 		};
 		if (!sym.type)
 			continue;
@@ -129,8 +129,8 @@ static int zbar_engine_decode(void *engine, const uint8_t *luma, int width, int 
 }
 
 const struct engine_ops engine_zbar = {
-	.name = "zbar",
-	.create = zbar_engine_create,
-	.destroy = zbar_engine_destroy,
-	.decode = zbar_engine_decode,
+    .name = "zbar",
+    .create = zbar_engine_create,
+    .destroy = zbar_engine_destroy,
+    .decode = zbar_engine_decode,
 };

@@ -45,12 +45,12 @@ struct scanner_frame scanner_image_frame(const struct scanner_image *img, int64_
 					 uint64_t sequence)
 {
 	struct scanner_frame f = {
-		.luma = img->luma,
-		.width = img->width,
-		.height = img->height,
-		.stride = img->width,
-		.timestamp_us = timestamp_us,
-		.sequence = sequence,
+	    .luma = img->luma,
+	    .width = img->width,
+	    .height = img->height,
+	    .stride = img->width,
+	    .timestamp_us = timestamp_us,
+	    .sequence = sequence,
 	};
 	return f;
 }
@@ -183,7 +183,8 @@ static int load_jpeg(FILE *f, struct scanner_image *img)
 	jpeg_stdio_src(&cinfo, f);
 	jpeg_read_header(&cinfo, TRUE);
 	cinfo.out_color_space = JCS_GRAYSCALE;
-	if (cinfo.image_width > SCANNER_IMAGE_MAX_SIDE || cinfo.image_height > SCANNER_IMAGE_MAX_SIDE) {
+	if (cinfo.image_width > SCANNER_IMAGE_MAX_SIDE ||
+	    cinfo.image_height > SCANNER_IMAGE_MAX_SIDE) {
 		jpeg_destroy_decompress(&cinfo);
 		return SCANNER_ERR_TOO_BIG;
 	}
@@ -301,4 +302,3 @@ int scanner_image_save(const char *path, const struct scanner_image *img)
 		return SCANNER_ERR_IO;
 	return 0;
 }
-

@@ -59,28 +59,28 @@ static int parse_size(const char *s, int *w, int *h)
 {
 	char extra;
 	return sscanf(s, "%dx%d%c", w, h, &extra) == 2 && *w > 0 && *h > 0 &&
-			       *w <= SCANNER_IMAGE_MAX_SIDE && *h <= SCANNER_IMAGE_MAX_SIDE
-		       ? 0
-		       : -1;
+		       *w <= SCANNER_IMAGE_MAX_SIDE && *h <= SCANNER_IMAGE_MAX_SIDE
+		   ? 0
+		   : -1;
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"sequence", no_argument, NULL, 's'},
-		{"yuyv", required_argument, NULL, 'y'},
-		{"symbologies", required_argument, NULL, 'S'},
-		{"budget-ms", required_argument, NULL, 'b'},
-		{"exhaustive", no_argument, NULL, 'e'},
-		{"prefix", required_argument, NULL, 'p'},
-		{"max-len", required_argument, NULL, 'm'},
-		{"charset", required_argument, NULL, 'c'},
-		{"check", required_argument, NULL, 'C'},
-		{"confirm", required_argument, NULL, 'k'},
-		{"cooldown-ms", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"sequence", no_argument, NULL, 's'},
+	    {"yuyv", required_argument, NULL, 'y'},
+	    {"symbologies", required_argument, NULL, 'S'},
+	    {"budget-ms", required_argument, NULL, 'b'},
+	    {"exhaustive", no_argument, NULL, 'e'},
+	    {"prefix", required_argument, NULL, 'p'},
+	    {"max-len", required_argument, NULL, 'm'},
+	    {"charset", required_argument, NULL, 'c'},
+	    {"check", required_argument, NULL, 'C'},
+	    {"confirm", required_argument, NULL, 'k'},
+	    {"cooldown-ms", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	char extra;
@@ -116,7 +116,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'b': {
 			double ms;
 			if (sscanf(optarg, "%lf%c", &ms, &extra) != 1 || ms <= 0 || ms > 10000) {
-				fprintf(stderr, "custscan-decode: --budget-ms wants 0 < MS <= 10000\n");
+				fprintf(stderr,
+					"custscan-decode: --budget-ms wants 0 < MS <= 10000\n");
 				return -1;
 			}
 			o->scanner.budget_us = (int)(ms * 1000);
@@ -164,8 +165,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (sscanf(optarg, "%d/%d%c", &o->confirm.k, &o->confirm.n, &extra) != 2 ||
 			    o->confirm.k < 1 || o->confirm.n < o->confirm.k ||
 			    o->confirm.n > CONFIRM_MAX_WINDOW) {
-				fprintf(stderr, "custscan-decode: --confirm wants K/N with 1 <= K <= "
-						"N <= %d\n",
+				fprintf(stderr,
+					"custscan-decode: --confirm wants K/N with 1 <= K <= "
+					"N <= %d\n",
 					CONFIRM_MAX_WINDOW);
 				return -1;
 			}
@@ -173,7 +175,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'd': {
 			double ms;
 			if (sscanf(optarg, "%lf%c", &ms, &extra) != 1 || ms < 0 || ms > 3600e3) {
-				fprintf(stderr, "custscan-decode: --cooldown-ms wants 0..3600000\n");
+				fprintf(stderr,
+					"custscan-decode: --cooldown-ms wants 0..3600000\n");
 				return -1;
 			}
 			o->confirm.cooldown_us = (int64_t)(ms * 1000);
@@ -256,10 +259,10 @@ int main(int argc, char **argv)
 		struct scanner_result result;
 		char emitted[CONFIRM_MAX_PER_FRAME][CUSTID_ID_BUFSZ];
 		struct decode_report report = {
-			.file = argv[i],
-			.syntax = &o.syntax,
-			.sequence = o.sequence,
-			.emitted = emitted,
+		    .file = argv[i],
+		    .syntax = &o.syntax,
+		    .sequence = o.sequence,
+		    .emitted = emitted,
 		};
 		int64_t t = (int64_t)(i - optind) * SEQUENCE_FRAME_US;
 
@@ -268,7 +271,7 @@ int main(int argc, char **argv)
 			      : scanner_image_load(argv[i], &img);
 		if (!rc) {
 			struct scanner_frame frame =
-				scanner_image_frame(&img, t, (uint64_t)(i - optind));
+			    scanner_image_frame(&img, t, (uint64_t)(i - optind));
 			rc = scanner_decode(scanner, &frame, &result);
 			report.ms = result.elapsed_us / 1000.0;
 		}
@@ -282,12 +285,12 @@ int main(int argc, char **argv)
 		if (confirm) {
 			char ids[SCANNER_MAX_SYMBOLS][CUSTID_ID_BUFSZ];
 			const char *id_ptrs[SCANNER_MAX_SYMBOLS];
-			size_t n = decode_report_ids(report.result, &o.syntax, ids,
-						     SCANNER_MAX_SYMBOLS);
+			size_t n =
+			    decode_report_ids(report.result, &o.syntax, ids, SCANNER_MAX_SYMBOLS);
 			for (size_t k = 0; k < n; k++)
 				id_ptrs[k] = ids[k];
-			report.n_emitted = confirm_push(confirm, t, id_ptrs, n, emitted,
-							CONFIRM_MAX_PER_FRAME);
+			report.n_emitted =
+			    confirm_push(confirm, t, id_ptrs, n, emitted, CONFIRM_MAX_PER_FRAME);
 		}
 		if (o.json) {
 			char *line = decode_report_json(&report);

@@ -83,8 +83,8 @@ char *decode_report_json(const struct decode_report *r)
 	char ms[32];
 	snprintf(ms, sizeof(ms), "%.3f", r->ms);
 	json_object_object_add(root, "ms", json_object_new_double_s(r->ms, ms));
-	const char *s = json_object_to_json_string_ext(
-		root, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_SPACED |
+								 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s)
 		line = strdup(s);
 out:

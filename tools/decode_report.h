@@ -21,14 +21,14 @@
 #include "scanner/decoder.h"
 
 struct decode_report {
-	const char *file;                     /* path as given */
-	const char *error;                    /* NULL, or why the file was not decoded */
-	const struct scanner_result *result;  /* may be NULL with an error */
-	const struct custid_syntax *syntax;   /* validates each symbol */
-	bool sequence;                        /* add "emitted" */
+	const char *file;			/* path as given */
+	const char *error;			/* NULL, or why the file was not decoded */
+	const struct scanner_result *result;	/* may be NULL with an error */
+	const struct custid_syntax *syntax;	/* validates each symbol */
+	bool sequence;				/* add "emitted" */
 	const char (*emitted)[CUSTID_ID_BUFSZ]; /* ids emitted at this frame */
 	size_t n_emitted;
-	double ms;                            /* decode time */
+	double ms; /* decode time */
 };
 
 /*

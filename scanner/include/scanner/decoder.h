@@ -38,7 +38,7 @@ enum scanner_symbology {
 	SCANNER_SYM_I25 = 1u << 6,
 };
 #define SCANNER_SYM_DEFAULT (SCANNER_SYM_QR | SCANNER_SYM_CODE128)
-#define SCANNER_SYM_ALL 0x7fu
+#define SCANNER_SYM_ALL	    0x7fu
 
 /* The symbology's name as ZBar spells it ("QR-Code", "CODE-128", ...). */
 const char *scanner_symbology_name(enum scanner_symbology sym);
@@ -56,22 +56,22 @@ int scanner_symbology_parse(const char *list, unsigned *set);
 struct scanner_symbol {
 	enum scanner_symbology type;
 	const uint8_t *data; /* raw bytes, owned by the decoder, valid until next decode */
-	size_t len;          /* number of bytes in data; data may contain NUL */
+	size_t len;	     /* number of bytes in data; data may contain NUL */
 	int x0, y0, x1, y1;  /* bounding box in frame pixels, inclusive-exclusive */
-	int pass;            /* index of the pass that read it */
+	int pass;	     /* index of the pass that read it */
 };
 
 struct scanner_result {
-	size_t count;                                   /* symbols[0..count) */
+	size_t count; /* symbols[0..count) */
 	struct scanner_symbol symbols[SCANNER_MAX_SYMBOLS];
-	int passes_run;                                 /* passes actually tried */
-	int passes_skipped;                             /* passes left out for the budget */
-	int64_t elapsed_us;                             /* time spent in scanner_decode */
+	int passes_run;	    /* passes actually tried */
+	int passes_skipped; /* passes left out for the budget */
+	int64_t elapsed_us; /* time spent in scanner_decode */
 };
 
 struct scanner_config {
 	unsigned symbologies; /* set of enum scanner_symbology */
-	int budget_us;        /* per-frame time budget; 0 runs every pass until a read */
+	int budget_us;	      /* per-frame time budget; 0 runs every pass until a read */
 };
 
 /* Fills *cfg with the daemon's defaults (QR + Code128, the live budget). */

@@ -8,13 +8,13 @@
 #ifndef SCANNER_ERROR_H
 #define SCANNER_ERROR_H
 
-#define SCANNER_ERR_MAP(X)                                                                    \
-	X(NOMEM, "out of memory")                                                             \
-	X(INVAL, "invalid argument")                                                          \
-	X(IO, "input/output error")                                                           \
-	X(NOENT, "file not found")                                                            \
-	X(FORMAT, "unsupported or malformed image")                                           \
-	X(TOO_BIG, "image dimensions out of range")                                           \
+#define SCANNER_ERR_MAP(X)                                                                         \
+	X(NOMEM, "out of memory")                                                                  \
+	X(INVAL, "invalid argument")                                                               \
+	X(IO, "input/output error")                                                                \
+	X(NOENT, "file not found")                                                                 \
+	X(FORMAT, "unsupported or malformed image")                                                \
+	X(TOO_BIG, "image dimensions out of range")                                                \
 	X(ENGINE, "decoding engine failure")
 
 enum scanner_err {

@@ -11,9 +11,9 @@
 
 struct scanner_frame {
 	const uint8_t *luma;  /* first byte of the top row */
-	int width;            /* pixels per row */
-	int height;           /* rows */
-	int stride;           /* bytes from one row start to the next, >= width */
+	int width;	      /* pixels per row */
+	int height;	      /* rows */
+	int stride;	      /* bytes from one row start to the next, >= width */
 	int64_t timestamp_us; /* capture time, monotonic microseconds */
 	uint64_t sequence;    /* frame number from the source, increasing */
 };

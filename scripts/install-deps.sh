@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages custscan needs.
+#   install-deps.sh          what building and running needs
+#   install-deps.sh --test   also what the tests, checks and fuzzing need
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake pkg-config
+  libzbar-dev libv4l-dev libnanomsg-dev libsdl2-dev libsdl2-ttf-dev
+  libpng-dev libjpeg-dev libjson-c-dev libqrencode-dev libzint-dev
+)
+test_pkgs=(
+  libcmocka-dev clang libclang-rt-14-dev clang-format cppcheck valgrind
+  zbar-tools
+)
+
+pkgs=("${build_pkgs[@]}")
+if [ "${1:-}" = "--test" ]; then
+  pkgs+=("${test_pkgs[@]}")
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${pkgs[@]}"
