@@ -46,6 +46,7 @@ static const struct pass_def passes[] = {
     {"full", 0, FILTER_NONE},
 };
 #define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
+_Static_assert(PASS_COUNT <= SCANNER_MAX_PASSES, "pass table larger than results can report");
 
 /* Passes whose input would be smaller than this are skipped. */
 #define PASS_MIN_SIDE 24
@@ -337,7 +338,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			rc = n;
 			break;
 		}
-		double ns = (double)(now_us() - pass_start) * 1000.0 / pixels;
+		result->pass_us[i] = now_us() - pass_start;
+		double ns = (double)result->pass_us[i] * 1000.0 / pixels;
 		s->ns_per_pixel[i] =
 		    s->ns_per_pixel[i] > 0 ? 0.8 * s->ns_per_pixel[i] + 0.2 * ns : ns;
 	}

@@ -206,6 +206,11 @@ static void print_text(const struct decode_report *r)
 	}
 	if (!r->result->count)
 		printf("%s: nothing read (%.1f ms)\n", r->file, r->ms);
+	if (getenv("CUSTSCAN_DEBUG_PASSES")) {
+		for (int i = 0; i < scanner_pass_count(); i++)
+			printf("  pass %-16s %7.2f ms\n", scanner_pass_name(i),
+			       r->result->pass_us[i] / 1000.0);
+	}
 	for (size_t i = 0; i < r->result->count; i++) {
 		const struct scanner_symbol *sym = &r->result->symbols[i];
 		char id[CUSTID_ID_BUFSZ];

@@ -50,6 +50,7 @@ const char *scanner_symbology_name(enum scanner_symbology sym);
 int scanner_symbology_parse(const char *list, unsigned *set);
 
 /* Most symbols reported for one frame, and the largest payload kept. */
+#define SCANNER_MAX_PASSES 8
 #define SCANNER_MAX_SYMBOLS 8
 #define SCANNER_MAX_PAYLOAD 4096
 
@@ -67,6 +68,7 @@ struct scanner_result {
 	int passes_run;	    /* passes actually tried */
 	int passes_skipped; /* passes left out for the budget */
 	int64_t elapsed_us; /* time spent in scanner_decode */
+	int64_t pass_us[SCANNER_MAX_PASSES]; /* time of each pass run, 0 if not run */
 };
 
 struct scanner_config {
