@@ -159,6 +159,7 @@ def main():
     dataset_dir = os.path.abspath(args.dataset or os.path.dirname(os.path.abspath(args.manifest)))
     rows = manifest.select(manifest.read_manifest(args.manifest), args.symbologies, args.half)
     results, readers = load_results(args.results, dataset_dir)
+    id_readers = {r for r in readers if any("ids" in line for line in results[r].values())}
 
     by_cat = defaultdict(lambda: defaultdict(Tally))
     total = defaultdict(Tally)
@@ -169,7 +170,7 @@ def main():
     n_cat, n_known, n_unknown = defaultdict(int), 0, 0
 
     for row in rows:
-        cat = os.path.dirname(row["relpath"])
+        cat = os.path.dirname(row["relpath"]) or row["category"]
         has_unknown = manifest.UNKNOWN in row["expected"]
         if has_unknown:
             n_unknown += 1
@@ -191,7 +192,7 @@ def main():
             else:
                 by_cat[cat][r].add(outcome, line)
                 total[r].add(outcome, line)
-            if line is not None and "ids" in line:
+            if r in id_readers:
                 expected, false_ids, matched = check_ids(row, line)
                 if expected:
                     ids[r]["rows"] += 1
@@ -216,7 +217,7 @@ def main():
             median = f"{statistics.median(t.ms):.1f}" if t.ms else "-"
             print(f"- {r}: {t.counts['known']} / {unverified[r]} / {median}")
 
-    if ids:
+    if id_readers:
         print()
         print("Customer ids (readers that report ids):")
         print()
