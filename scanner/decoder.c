@@ -30,23 +30,31 @@ struct pass_def {
 	const char *name;
 	int max_side; /* longest side the pass works at; 0 = full resolution */
 	enum pass_filter filter;
+	bool region; /* only the busiest region of the frame, not all of it */
 };
 
 /*
  * Order and sizes follow the measurements in docs/BENCHMARKS.md: the small
  * passes read most phone screens (their downscale removes moiré) for a few
  * milliseconds, so they come first and an empty frame usually costs little
- * more than them in live use.
+ * more than them in live use. The region passes then look at full
+ * resolution, but only where the small image has code-like edges, which
+ * reads small and far codes for a fraction of a full-frame pass.
  */
 static const struct pass_def passes[] = {
-    {"small-stretch", 400, FILTER_STRETCH},
-    {"small-inverted", 400, FILTER_STRETCH_INVERT},
-    {"mid-blur", 640, FILTER_BLUR},
-    {"full-local-norm", 0, FILTER_LOCAL_NORM},
-    {"full", 0, FILTER_NONE},
+    {"small-stretch", 400, FILTER_STRETCH, false},
+    {"small-inverted", 400, FILTER_STRETCH_INVERT, false},
+    {"region-stretch", 0, FILTER_STRETCH, true},
+    {"region-inverted", 0, FILTER_STRETCH_INVERT, true},
+    {"mid-blur", 640, FILTER_BLUR, false},
+    {"full-local-norm", 0, FILTER_LOCAL_NORM, false},
+    {"full", 0, FILTER_NONE, false},
 };
 #define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
 _Static_assert(PASS_COUNT <= SCANNER_MAX_PASSES, "pass table larger than results can report");
+
+/* A region larger than this share of the frame is left to the full passes. */
+#define REGION_MAX_SHARE 0.5
 
 /* Passes whose input would be smaller than this are skipped. */
 #define PASS_MIN_SIDE 24
@@ -135,10 +143,15 @@ struct scanner {
 	 * so the budget can stop the cascade before a pass that would overrun. */
 	double ns_per_pixel[PASS_COUNT];
 
+	/* The busiest region of the current frame, in frame pixels. */
+	struct pp_rect region;
+	bool have_region;
+
 	/* Symbols of the current frame; result->symbols point into payloads. */
 	struct scanner_result *result;
 	int current_pass;
 	int current_factor;
+	int current_x0, current_y0; /* where the pass input starts in the frame */
 	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
 };
 
@@ -147,6 +160,7 @@ void scanner_config_init_default(struct scanner_config *cfg)
 	cfg->symbologies = SCANNER_SYM_DEFAULT;
 	/* Leaves room in a 33 ms frame period at 30 fps for capture and UI. */
 	cfg->budget_us = 25000;
+	cfg->all_passes = false;
 }
 
 int scanner_create(const struct scanner_config *cfg, struct scanner **out)
@@ -252,18 +266,18 @@ static int collect_symbol(void *ctx, const struct engine_symbol *sym)
 	return 0;
 }
 
-/* Prepares the input of pass p in s->pass_buf/filter_buf; returns the
- * pointer the engine should read and its size through *w, *h. */
-static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p,
-				   const struct scanner_frame *frame, int factor, int *w, int *h)
+/* Prepares the input of pass p from src (the frame or a region of it) in
+ * s->pass_buf/filter_buf; returns the pointer the engine should read and its
+ * size through *w, *h. */
+static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, struct pp_view src,
+				   int factor, int *w, int *h)
 {
-	struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
-	int pw = frame->width / factor, ph = frame->height / factor;
+	int pw = src.w / factor, ph = src.h / factor;
 	size_t n = (size_t)pw * ph;
 	const uint8_t *input;
 
-	if (factor == 1 && frame->stride == frame->width) {
-		input = frame->luma; /* no copy: the engine reads the frame itself */
+	if (factor == 1 && src.stride == src.w) {
+		input = src.p; /* no copy: the engine reads the frame itself */
 	} else {
 		pp_downscale(src, factor, s->pass_buf);
 		input = s->pass_buf;
@@ -274,10 +288,8 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p,
 	switch (p->filter) {
 	case FILTER_STRETCH:
 	case FILTER_STRETCH_INVERT:
-		if (input != s->pass_buf) {
+		if (input != s->pass_buf)
 			memcpy(s->pass_buf, input, n);
-			input = s->pass_buf;
-		}
 		pp_stretch(s->pass_buf, n, 10, 10);
 		if (p->filter == FILTER_STRETCH_INVERT)
 			pp_invert(s->pass_buf, n);
@@ -297,6 +309,29 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p,
 	return input;
 }
 
+/* After the first small pass: remember where the frame looks most like a
+ * code, in frame pixels, if that is small enough to be worth a crop. */
+static void find_region(struct scanner *s, const uint8_t *small, int w, int h, int factor,
+			const struct scanner_frame *frame)
+{
+	struct pp_view v = {small, w, h, w};
+	struct pp_rect r;
+
+	s->have_region = false;
+	if (factor < 2 || !pp_busiest_region(v, &r))
+		return;
+	r.x0 *= factor;
+	r.y0 *= factor;
+	r.x1 = r.x1 * factor > frame->width ? frame->width : r.x1 * factor;
+	r.y1 = r.y1 * factor > frame->height ? frame->height : r.y1 * factor;
+	double share =
+	    (double)(r.x1 - r.x0) * (r.y1 - r.y0) / ((double)frame->width * frame->height);
+	if (share > REGION_MAX_SHARE)
+		return;
+	s->region = r;
+	s->have_region = true;
+}
+
 int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		   struct scanner_result *result)
 {
@@ -313,25 +348,41 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	if (rc)
 		return rc;
 	s->result = result;
+	s->have_region = false;
 
-	int long_side = frame->width > frame->height ? frame->width : frame->height;
-	for (int i = 0; i < PASS_COUNT && result->count == 0; i++) {
+	for (int i = 0; i < PASS_COUNT && (result->count == 0 || s->cfg.all_passes); i++) {
 		const struct pass_def *p = &passes[i];
+		struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
+		int x0 = 0, y0 = 0;
+		if (p->region) {
+			if (!s->have_region)
+				continue;
+			x0 = s->region.x0;
+			y0 = s->region.y0;
+			src.p += (size_t)y0 * frame->stride + x0;
+			src.w = s->region.x1 - x0;
+			src.h = s->region.y1 - y0;
+		}
+		int long_side = src.w > src.h ? src.w : src.h;
 		int factor = p->max_side ? (long_side + p->max_side - 1) / p->max_side : 1;
-		if (frame->width / factor < PASS_MIN_SIDE || frame->height / factor < PASS_MIN_SIDE)
+		if (src.w / factor < PASS_MIN_SIDE || src.h / factor < PASS_MIN_SIDE)
 			continue;
-		double pixels = (double)(frame->width / factor) * (frame->height / factor);
+		double pixels = (double)(src.w / factor) * (src.h / factor);
 		int64_t pass_start = now_us();
 		if (s->cfg.budget_us && result->passes_run > 0 && s->ns_per_pixel[i] > 0 &&
 		    (pass_start - start) + s->ns_per_pixel[i] * pixels / 1000.0 >
 			s->cfg.budget_us) {
-			result->passes_skipped = PASS_COUNT - i;
-			break;
+			result->passes_skipped++;
+			continue; /* a later, cheaper pass may still fit */
 		}
 		int w, h;
 		s->current_pass = i;
 		s->current_factor = factor;
-		const uint8_t *input = prepare_pass(s, p, frame, factor, &w, &h);
+		s->current_x0 = x0;
+		s->current_y0 = y0;
+		const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
+		if (i == 0)
+			find_region(s, input, w, h, factor, frame);
 		int n = s->engine_ops->decode(s->engine, input, w, h, collect_symbol, s);
 		result->passes_run++;
 		if (n < 0) {

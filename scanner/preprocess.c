@@ -5,6 +5,7 @@
 #include "preprocess.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void pp_downscale(struct pp_view src, int factor, uint8_t *dst)
@@ -133,4 +134,81 @@ void pp_local_normalize(struct pp_view src, int radius, uint32_t *sum, uint64_t 
 			out[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
 	}
+}
+
+/* A pixel step larger than this counts as an edge. */
+#define EDGE_STEP 24
+
+int pp_busiest_region(struct pp_view src, struct pp_rect *out)
+{
+	int cw = src.w / PP_CELL, ch = src.h / PP_CELL;
+	uint16_t score[PP_MAX_CELLS];
+	uint16_t queue[PP_MAX_CELLS];
+	uint8_t taken[PP_MAX_CELLS];
+	int best = -1, best_score = 0;
+
+	if (cw < 1 || ch < 1 || cw * ch > PP_MAX_CELLS)
+		return 0;
+	for (int cy = 0; cy < ch; cy++) {
+		for (int cx = 0; cx < cw; cx++) {
+			int hx = 0, vy = 0;
+			for (int y = cy * PP_CELL; y < (cy + 1) * PP_CELL && y + 1 < src.h; y++) {
+				const uint8_t *r = src.p + (size_t)y * src.stride;
+				for (int x = cx * PP_CELL; x < (cx + 1) * PP_CELL && x + 1 < src.w;
+				     x++) {
+					hx += abs(r[x + 1] - r[x]) > EDGE_STEP;
+					vy += abs(r[x + src.stride] - r[x]) > EDGE_STEP;
+				}
+			}
+			/* Bars have edges one way, QR modules both ways; noise
+			 * and smooth gradients have few strong ones. */
+			int s = hx > vy ? hx : vy;
+			score[cy * cw + cx] = (uint16_t)s;
+			if (s > best_score) {
+				best_score = s;
+				best = cy * cw + cx;
+			}
+		}
+	}
+	/* A code in a cell of 64 pixels gives at least a dozen strong steps. */
+	if (best < 0 || best_score < PP_CELL * PP_CELL / 6)
+		return 0;
+	int threshold = best_score / 3;
+	memset(taken, 0, (size_t)cw * ch);
+	int head = 0, tail = 0;
+	queue[tail++] = (uint16_t)best;
+	taken[best] = 1;
+	struct pp_rect r = {best % cw, best / cw, best % cw + 1, best / cw + 1};
+	while (head < tail) {
+		int c = queue[head++], cx = c % cw, cy = c / cw;
+		if (cx < r.x0)
+			r.x0 = cx;
+		if (cy < r.y0)
+			r.y0 = cy;
+		if (cx + 1 > r.x1)
+			r.x1 = cx + 1;
+		if (cy + 1 > r.y1)
+			r.y1 = cy + 1;
+		static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+		for (int k = 0; k < 4; k++) {
+			int nx = cx + dx[k], ny = cy + dy[k];
+			if (nx < 0 || ny < 0 || nx >= cw || ny >= ch)
+				continue;
+			int n = ny * cw + nx;
+			if (!taken[n] && score[n] >= threshold) {
+				taken[n] = 1;
+				queue[tail++] = (uint16_t)n;
+			}
+		}
+	}
+	/* Pad by one cell: the quiet zone and a cut-off edge of the code. */
+	out->x0 = (r.x0 > 0 ? r.x0 - 1 : 0) * PP_CELL;
+	out->y0 = (r.y0 > 0 ? r.y0 - 1 : 0) * PP_CELL;
+	out->x1 = (r.x1 < cw ? r.x1 + 1 : cw) * PP_CELL;
+	out->y1 = (r.y1 < ch ? r.y1 + 1 : ch) * PP_CELL;
+	if (out->x1 > src.w)
+		out->x1 = src.w;
+	if (out->y1 > src.h)
+		out->y1 = src.h;
+	return 1;
 }

@@ -49,3 +49,23 @@ void pp_local_normalize(struct pp_view src, int radius, uint32_t *sum, uint64_t 
 			uint8_t *dst);
 
 #endif
+
+/* An axis-aligned rectangle, x0/y0 inclusive, x1/y1 exclusive. */
+struct pp_rect {
+	int x0, y0, x1, y1;
+};
+
+/* Cell size and capacity of the busy-region map. */
+#define PP_CELL	     8
+#define PP_MAX_CELLS 4096
+
+/*
+ * Finds the region of src most likely to hold a code: cells of PP_CELL
+ * pixels whose strong edges (in both directions for QR, one for bars) are
+ * densest, grown from the densest cell over its dense neighbours, padded by
+ * one cell. A cheap stand-in for a locator that lets the expensive
+ * full-resolution pass look at a small crop instead of the whole frame.
+ * Returns 1 and sets *out, or 0 when no cell is dense enough (nothing like a
+ * code in view) or src has more than PP_MAX_CELLS cells.
+ */
+int pp_busiest_region(struct pp_view src, struct pp_rect *out);

@@ -44,7 +44,7 @@ static void usage(FILE *out)
 	      "  --yuyv WxH          files are raw packed YUYV frames of that size\n"
 	      "  --symbologies LIST  e.g. qr,code128 (default), ean13, ean8, upca, code39, i25\n"
 	      "  --budget-ms MS      per-frame time budget (default: the daemon's, 25)\n"
-	      "  --exhaustive        no budget: run every pass until one reads\n"
+	      "  --exhaustive        no budget: run every pass, report all they read\n"
 	      "  --prefix P          customer id prefix (default CUST#)\n"
 	      "  --max-len N         longest id (default and at most 64)\n"
 	      "  --charset SPEC      allowed id characters (default A-Za-z0-9_-)\n"
@@ -125,6 +125,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		case 'e':
 			o->scanner.budget_us = 0;
+			o->scanner.all_passes = true;
 			break;
 		case 'p':
 			if (strlen(optarg) == 0 || strlen(optarg) > CUSTID_MAX_PREFIX_LEN) {

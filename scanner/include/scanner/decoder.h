@@ -22,6 +22,7 @@
 #ifndef SCANNER_DECODER_H
 #define SCANNER_DECODER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,7 +51,7 @@ const char *scanner_symbology_name(enum scanner_symbology sym);
 int scanner_symbology_parse(const char *list, unsigned *set);
 
 /* Most symbols reported for one frame, and the largest payload kept. */
-#define SCANNER_MAX_PASSES 8
+#define SCANNER_MAX_PASSES  8
 #define SCANNER_MAX_SYMBOLS 8
 #define SCANNER_MAX_PAYLOAD 4096
 
@@ -65,15 +66,16 @@ struct scanner_symbol {
 struct scanner_result {
 	size_t count; /* symbols[0..count) */
 	struct scanner_symbol symbols[SCANNER_MAX_SYMBOLS];
-	int passes_run;	    /* passes actually tried */
-	int passes_skipped; /* passes left out for the budget */
-	int64_t elapsed_us; /* time spent in scanner_decode */
+	int passes_run;			     /* passes actually tried */
+	int passes_skipped;		     /* passes left out for the budget */
+	int64_t elapsed_us;		     /* time spent in scanner_decode */
 	int64_t pass_us[SCANNER_MAX_PASSES]; /* time of each pass run, 0 if not run */
 };
 
 struct scanner_config {
 	unsigned symbologies; /* set of enum scanner_symbology */
 	int budget_us;	      /* per-frame time budget; 0 runs every pass until a read */
+	bool all_passes;      /* run every pass and report the union (files, not live) */
 };
 
 /* Fills *cfg with the daemon's defaults (QR + Code128, the live budget). */
