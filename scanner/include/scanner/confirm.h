@@ -19,14 +19,14 @@
 #include "scanner/custid.h"
 
 /* Largest window the filter keeps, and how many distinct ids it tracks. */
-#define CONFIRM_MAX_WINDOW 16
+#define CONFIRM_MAX_WINDOW  16
 #define CONFIRM_MAX_TRACKED 16
 /* Most ids one frame can bring in or emit. */
 #define CONFIRM_MAX_PER_FRAME 8
 
 struct confirm_config {
-	int k;               /* reads needed within the window, 1..n */
-	int n;               /* window in frames, 1..CONFIRM_MAX_WINDOW */
+	int k;		     /* reads needed within the window, 1..n */
+	int n;		     /* window in frames, 1..CONFIRM_MAX_WINDOW */
 	int64_t cooldown_us; /* an id unseen this long starts a new presentation */
 };
 
@@ -52,7 +52,7 @@ void confirm_reset(struct confirm *c);
  * Writes the ids to emit now into emitted[] (each CUSTID_ID_BUFSZ bytes, at
  * most max_emitted) and returns how many were written.
  */
-size_t confirm_push(struct confirm *c, int64_t timestamp_us, const char *const *ids,
-		    size_t n_ids, char (*emitted)[CUSTID_ID_BUFSZ], size_t max_emitted);
+size_t confirm_push(struct confirm *c, int64_t timestamp_us, const char *const *ids, size_t n_ids,
+		    char (*emitted)[CUSTID_ID_BUFSZ], size_t max_emitted);
 
 #endif

@@ -21,7 +21,7 @@
 
 /* Longest id any syntax may allow; an id buffer of CUSTID_ID_BUFSZ always fits. */
 #define CUSTID_MAX_ID_LEN 64
-#define CUSTID_ID_BUFSZ (CUSTID_MAX_ID_LEN + 1)
+#define CUSTID_ID_BUFSZ	  (CUSTID_MAX_ID_LEN + 1)
 /* Longest prefix a syntax may have. */
 #define CUSTID_MAX_PREFIX_LEN 15
 
@@ -38,21 +38,21 @@ enum custid_reason {
 #define CUSTID_REASON_ENUM(name, text) CUSTID_##name,
 	CUSTID_REASON_MAP(CUSTID_REASON_ENUM)
 #undef CUSTID_REASON_ENUM
-		CUSTID_REASON_COUNT
+	    CUSTID_REASON_COUNT
 };
 
 /* Check-character schemes for the last character of the id. */
 enum custid_check {
-	CUSTID_CHECK_NONE = 0,    /* registers bring their own ids: the default */
-	CUSTID_CHECK_MOD37_36,    /* ISO/IEC 7064 MOD 37-36 over [0-9A-Z] */
-	CUSTID_CHECK_LUHN,        /* Luhn mod 10 over digits only */
+	CUSTID_CHECK_NONE = 0, /* registers bring their own ids: the default */
+	CUSTID_CHECK_MOD37_36, /* ISO/IEC 7064 MOD 37-36 over [0-9A-Z] */
+	CUSTID_CHECK_LUHN,     /* Luhn mod 10 over digits only */
 };
 
 struct custid_syntax {
 	char prefix[CUSTID_MAX_PREFIX_LEN + 1]; /* exact, case-sensitive */
-	size_t max_len;                         /* 1..CUSTID_MAX_ID_LEN, check char included */
-	bool allowed[256];                      /* bytes allowed in the id */
-	enum custid_check check;                /* scheme for the id's last character */
+	size_t max_len;				/* 1..CUSTID_MAX_ID_LEN, check char included */
+	bool allowed[256];			/* bytes allowed in the id */
+	enum custid_check check;		/* scheme for the id's last character */
 };
 
 /* Fills *syntax with the default: "CUST#", 1..64 of [A-Za-z0-9_-], no check. */
