@@ -153,9 +153,9 @@ static void test_config_is_checked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fixtures_give_exact_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_frames_are_refused, setup, teardown),
-		cmocka_unit_test(test_config_is_checked),
+	    cmocka_unit_test_setup_teardown(test_fixtures_give_exact_ids, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_frames_are_refused, setup, teardown),
+	    cmocka_unit_test(test_config_is_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
