@@ -14,7 +14,7 @@ echo "== cppcheck"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
   --inline-suppr --suppress=missingIncludeSystem \
   -I scanner/include -I scanner -I tools \
-  scanner tools bench tests
+  $(git ls-files '*.c')
 
 echo "== build (-Wall -Wextra -Werror) and tests"
 cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSTSCAN_WERROR=ON >/dev/null
