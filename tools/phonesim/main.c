@@ -18,6 +18,10 @@
 
 /* Severity of the committed fixtures: plainly readable, yet not easy. */
 #define FIXTURE_SEVERITY 0.5
+/* Fixtures keep a third of the sensor noise, so the PNGs stay small. */
+#define FIXTURE_NOISE 0.35
+/* Frames in the fixture sequence (about 3 MB of PNG). */
+#define FIXTURE_SEQUENCE_FRAMES 24
 
 static const char manifest_header[] =
     "relpath\tcategory\tsource_repo\tsource_commit\tsource_path\tsymbology\texpected_text\t"
@@ -32,6 +36,7 @@ struct frame_spec {
 	int width, height;		   /* frame size */
 	uint64_t seed;			   /* scene and noise seed */
 	double severity;		   /* 0..1 */
+	double noise_scale;		   /* sensor noise factor (0 means unchanged) */
 };
 
 static void usage(FILE *out)
@@ -88,8 +93,8 @@ static uint64_t mix_seed(uint64_t seed, uint64_t a, uint64_t b)
 	return phonesim_rng_next(&rng) >> 1; /* fits a signed 64-bit parse */
 }
 
-/* A random card text: CUST# and 4 to 24 characters of [A-Za-z0-9_-]. */
-static void random_text(uint64_t seed, char *buf, size_t size)
+/* A random card text: CUST# and 4 to max_len characters of [A-Za-z0-9_-]. */
+static void random_text(uint64_t seed, int max_len, char *buf, size_t size)
 {
 	static const char set[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
@@ -97,7 +102,7 @@ static void random_text(uint64_t seed, char *buf, size_t size)
 	int n, i;
 
 	phonesim_rng_seed(&rng, seed ^ 0x7e47);
-	n = phonesim_rng_int(&rng, 4, 24);
+	n = phonesim_rng_int(&rng, 4, max_len);
 	snprintf(buf, size, "CUST#");
 	for (i = 0; i < n && 5 + i + 1 < (int)size; i++)
 		buf[5 + i] = set[phonesim_rng_int(&rng, 0, (int)sizeof(set) - 2)];
@@ -124,8 +129,14 @@ static int spec_scene(const struct frame_spec *spec, struct phonesim_scene *sc)
 	struct phonesim_rng rng;
 
 	phonesim_rng_seed(&rng, spec->seed);
-	return phonesim_scene_random(sc, spec->category, spec->symbology, spec->dark, spec->text,
-				     spec->width, spec->height, spec->severity, &rng);
+	if (phonesim_scene_random(sc, spec->category, spec->symbology, spec->dark, spec->text,
+				  spec->width, spec->height, spec->severity, &rng))
+		return -1;
+	if (spec->noise_scale > 0 && strcmp(spec->category, "mjpeg_noise") != 0) {
+		sc->read_noise *= spec->noise_scale;
+		sc->shot_noise *= spec->noise_scale;
+	}
+	return 0;
 }
 
 static int render_save(const struct phonesim_scene *sc, uint64_t noise_seed, const char *path)
@@ -182,21 +193,27 @@ static int spec_write(const struct frame_spec *spec, const char *dir, const char
  * alternate in a pattern that gives every pairing within four frames.
  */
 static void set_spec(struct frame_spec *spec, uint64_t seed, int c, int i, int w, int h,
-		     double severity)
+		     double severity, double noise_scale)
 {
 	memset(spec, 0, sizeof(*spec));
 	spec->category = phonesim_categories[c];
 	spec->symbology = i % 2 ? PHONESIM_CODE128 : PHONESIM_QR;
 	spec->dark = (i + i / 2 + c) % 2;
 	spec->seed = mix_seed(seed, (uint64_t)c + 1, (uint64_t)i + 1);
-	random_text(spec->seed, spec->text, sizeof(spec->text));
+	/*
+	 * Fixtures keep Code128 ids to 12 characters: a 24-character Code128 is
+	 * 374 modules, under 1.8 px each across a 640-pixel frame.
+	 */
+	random_text(spec->seed, noise_scale > 0 && spec->symbology == PHONESIM_CODE128 ? 12 : 24,
+		    spec->text, sizeof(spec->text));
 	spec->width = w;
 	spec->height = h;
 	spec->severity = severity;
+	spec->noise_scale = noise_scale;
 }
 
 static int run_set(const char *dir, int per_cat, uint64_t seed, int w, int h, double severity,
-		   FILE **manifest_out)
+		   double noise_scale, FILE **manifest_out)
 {
 	char path[4096], rel[256];
 	struct frame_spec spec;
@@ -225,7 +242,7 @@ static int run_set(const char *dir, int per_cat, uint64_t seed, int w, int h, do
 				 h     ? h
 				 : big ? 720
 				       : 480,
-				 severity);
+				 severity, noise_scale);
 			snprintf(rel, sizeof(rel), "%s/%03d.png", phonesim_categories[c], i);
 			if (spec_write(&spec, dir, rel, manifest))
 				goto fail;
@@ -332,7 +349,7 @@ out_close:
 
 /*
  * The committed fixture set: two frames per category at 640x480, two frames
- * at 1280x720 and a 30-frame sequence, all at FIXTURE_SEVERITY.
+ * at 1280x720 and a short sequence, all at FIXTURE_SEVERITY.
  */
 static int run_fixtures(const char *dir, uint64_t seed)
 {
@@ -348,7 +365,7 @@ static int run_fixtures(const char *dir, uint64_t seed)
 	char path[4096], rel[256];
 	FILE *manifest;
 
-	if (run_set(dir, 2, seed, 640, 480, FIXTURE_SEVERITY, &manifest))
+	if (run_set(dir, 2, seed, 640, 480, FIXTURE_SEVERITY, FIXTURE_NOISE, &manifest))
 		return -1;
 	snprintf(path, sizeof(path), "%s/large", dir);
 	if (make_dir(path))
@@ -359,10 +376,11 @@ static int run_fixtures(const char *dir, uint64_t seed)
 		spec.symbology = large[i].symbology;
 		spec.dark = large[i].dark;
 		spec.seed = mix_seed(seed, 1000, (uint64_t)i + 1);
-		random_text(spec.seed, spec.text, sizeof(spec.text));
+		random_text(spec.seed, 12, spec.text, sizeof(spec.text));
 		spec.width = 1280;
 		spec.height = 720;
 		spec.severity = FIXTURE_SEVERITY;
+		spec.noise_scale = FIXTURE_NOISE;
 		snprintf(rel, sizeof(rel), "large/%03d.png", i);
 		if (spec_write(&spec, dir, rel, manifest))
 			goto fail;
@@ -374,12 +392,13 @@ static int run_fixtures(const char *dir, uint64_t seed)
 	spec.category = "nominal";
 	spec.symbology = PHONESIM_QR;
 	spec.seed = mix_seed(seed, 2000, 1);
-	random_text(spec.seed, spec.text, sizeof(spec.text));
+	random_text(spec.seed, 24, spec.text, sizeof(spec.text));
 	spec.width = 640;
 	spec.height = 480;
 	spec.severity = FIXTURE_SEVERITY;
+	spec.noise_scale = FIXTURE_NOISE / 2;
 	snprintf(path, sizeof(path), "%s/sequence", dir);
-	return run_sequence(path, &spec, 30);
+	return run_sequence(path, &spec, FIXTURE_SEQUENCE_FRAMES);
 fail:
 	fclose(manifest);
 	return -1;
@@ -547,7 +566,7 @@ int main(int argc, char **argv)
 	if (text)
 		snprintf(spec.text, sizeof(spec.text), "%s", text);
 	else
-		random_text(seed, spec.text, sizeof(spec.text));
+		random_text(seed, 24, spec.text, sizeof(spec.text));
 
 	if (out) {
 		struct phonesim_scene sc;
@@ -556,8 +575,8 @@ int main(int argc, char **argv)
 		return render_save(&sc, spec.seed ^ 0x5e45, out) ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
 	if (set)
-		return run_set(set, (int)per, seed, w, h, spec.severity, NULL) ? EXIT_FAILURE
-									       : EXIT_SUCCESS;
+		return run_set(set, (int)per, seed, w, h, spec.severity, 0, NULL) ? EXIT_FAILURE
+										  : EXIT_SUCCESS;
 	if (seq)
 		return run_sequence(seq, &spec, (int)frames) ? EXIT_FAILURE : EXIT_SUCCESS;
 	return run_fixtures(fix, seed) ? EXIT_FAILURE : EXIT_SUCCESS;

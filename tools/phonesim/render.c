@@ -186,6 +186,7 @@ struct render_ctx {
 	double finger_tip[2];		 /* fingertip, code modules */
 	double finger_dir[2];		 /* unit vector from tip outwards */
 	double finger_r;		 /* finger radius, modules */
+	double hand_seg[3][5];		 /* holding fingers: x0 y0 x1 y1 radius */
 	double grid;			 /* 1 = pixel grid visible, 0 = averaged */
 	double px_scale;		 /* camera px per screen px (approx.) */
 	float *bg;			 /* background radiance, camera space */
@@ -470,16 +471,10 @@ static double shade_sample(const struct render_ctx *ctx, double x, double y, int
 	/* Fingers of the holding hand wrap the lower sides of the phone. */
 	if (sc->hand) {
 		for (int i = 0; i < 3; i++) {
-			/* Each finger its own width, length and angle. */
-			double fr = (7.0 + 1.5 * hash_unit(sc->content_seed, i, 1, 3)) * ctx->mm;
-			double fy = sh * (0.64 + 0.1 * i) +
-				    4 * ctx->mm * hash_unit(sc->content_seed, i, 2, 3);
-			double reach = (0.5 + 2.5 * hash_unit(sc->content_seed, i, 3, 3)) * ctx->mm;
-			double slope = (4 + 8 * hash_unit(sc->content_seed, i, 4, 3)) * ctx->mm;
-			double fd = seg_dist(u, v, sw + ctx->bezel_x + 30 * ctx->mm, fy + slope,
-					     sw + ctx->bezel_x - reach, fy);
-			if (fd < fr) {
-				double t = fd / fr;
+			const double *f = ctx->hand_seg[i];
+			double fd = seg_dist(u, v, f[0], f[1], f[2], f[3]);
+			if (fd < f[4]) {
+				double t = fd / f[4];
 				return skin(sc, 1 - t * t, u, v);
 			}
 		}
@@ -544,6 +539,7 @@ static void draw_background(const struct phonesim_scene *sc, float *bg)
 		int kind;	     /* 0 rect, 1 disc, 2 receipt, 3 card reader, 4 stroke */
 		double x, y, rx, ry; /* centre and half sizes */
 		double ang, level;   /* rotation and reflectance */
+		double ca, sa;	     /* cos and sin of ang */
 	} obj[MAX_OBJ];
 	int n = sc->clutter < MAX_OBJ ? sc->clutter : MAX_OBJ;
 	double grain = phonesim_rng_unit(&(struct phonesim_rng){{sc->content_seed | 1, 3, 5, 7}});
@@ -560,6 +556,8 @@ static void draw_background(const struct phonesim_scene *sc, float *bg)
 		obj[i].ry = obj[i].rx * phonesim_rng_range(&rng, 0.3, 1.5);
 		obj[i].ang = phonesim_rng_range(&rng, 0, PHONESIM_PI);
 		obj[i].level = phonesim_rng_range(&rng, 0.05, 0.9);
+		obj[i].ca = cos(obj[i].ang);
+		obj[i].sa = sin(obj[i].ang);
 		if (obj[i].kind == 2) {
 			obj[i].level = 0.88;
 			obj[i].ry = obj[i].rx * 1.8;
@@ -582,8 +580,8 @@ static void draw_background(const struct phonesim_scene *sc, float *bg)
 				r *= 0.92 + 0.16 * hash_unit(sc->content_seed, x / 2, y / 2, 7);
 			for (int i = 0; i < n; i++) {
 				double dx = x - obj[i].x, dy = y - obj[i].y;
-				double ca = cos(obj[i].ang), sa = sin(obj[i].ang);
-				double p = dx * ca + dy * sa, q = -dx * sa + dy * ca;
+				double p = dx * obj[i].ca + dy * obj[i].sa;
+				double q = -dx * obj[i].sa + dy * obj[i].ca;
 				switch (obj[i].kind) {
 				case 0:
 					if (fabs(p) < obj[i].rx && fabs(q) < obj[i].ry)
@@ -924,6 +922,18 @@ static int setup(struct render_ctx *ctx)
 	/* The grid shows once a screen pixel spans about half a camera pixel. */
 	ctx->grid = smoothstep(0.3, 0.55, ctx->px_scale);
 	setup_levels(ctx);
+	for (int i = 0; i < 3; i++) {
+		/* Each holding finger has its own width, length and angle. */
+		double *f = ctx->hand_seg[i], sw = sc->screen_w_px;
+		double fy = sc->screen_h_px * (0.64 + 0.1 * i) +
+			    4 * ctx->mm * hash_unit(sc->content_seed, i, 2, 3);
+		f[0] = sw + ctx->bezel_x + 30 * ctx->mm;
+		f[1] = fy + (4 + 8 * hash_unit(sc->content_seed, i, 4, 3)) * ctx->mm;
+		f[2] = sw + ctx->bezel_x -
+		       (0.5 + 2.5 * hash_unit(sc->content_seed, i, 3, 3)) * ctx->mm;
+		f[3] = fy;
+		f[4] = (7.0 + 1.5 * hash_unit(sc->content_seed, i, 1, 3)) * ctx->mm;
+	}
 	if (sc->finger)
 		setup_finger(ctx);
 	return setup_geometry(ctx);
