@@ -23,6 +23,9 @@ enum pass_filter {
 	FILTER_STRETCH_INVERT, /* the same, inverted: dark-mode cards */
 	FILTER_BLUR,	       /* 3x3 box blur: glare edges, noise */
 	FILTER_LOCAL_NORM,     /* local mean/deviation: shading, small codes */
+	FILTER_GAMMA,	       /* darkening gamma, then stretch: over-exposed screens */
+	FILTER_ERODE,	       /* stretch, then 3x3 minimum: blooming light modules */
+	FILTER_ERODE_INVERT,   /* the same, inverted: blooming on dark-mode cards */
 	FILTER_NONE,	       /* the frame as it is */
 };
 
@@ -47,6 +50,9 @@ static const struct pass_def passes[] = {
     {"region-stretch", 0, FILTER_STRETCH, true},
     {"region-inverted", 0, FILTER_STRETCH_INVERT, true},
     {"mid-blur", 640, FILTER_BLUR, false},
+    {"mid-gamma", 640, FILTER_GAMMA, false},
+    {"full-erode", 0, FILTER_ERODE, false},
+    {"full-erode-inverted", 0, FILTER_ERODE_INVERT, false},
     {"full-local-norm", 0, FILTER_LOCAL_NORM, false},
     {"full", 0, FILTER_NONE, false},
 };
@@ -296,6 +302,21 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 		return s->pass_buf;
 	case FILTER_BLUR:
 		pp_blur3(in, s->filter_buf);
+		return s->filter_buf;
+	case FILTER_GAMMA:
+		if (input != s->pass_buf)
+			memcpy(s->pass_buf, input, n);
+		pp_gamma4(s->pass_buf, n);
+		pp_stretch(s->pass_buf, n, 10, 10);
+		return s->pass_buf;
+	case FILTER_ERODE:
+	case FILTER_ERODE_INVERT:
+		if (input != s->pass_buf)
+			memcpy(s->pass_buf, input, n);
+		pp_stretch(s->pass_buf, n, 10, 10);
+		if (p->filter == FILTER_ERODE_INVERT)
+			pp_invert(s->pass_buf, n);
+		pp_erode3((struct pp_view){s->pass_buf, pw, ph, pw}, s->filter_buf);
 		return s->filter_buf;
 	case FILTER_LOCAL_NORM: {
 		int radius = (pw > ph ? ph : pw) / 40;

@@ -71,6 +71,43 @@ void pp_invert(uint8_t *img, size_t n)
 		img[i] = (uint8_t)(255 - img[i]);
 }
 
+void pp_gamma4(uint8_t *img, size_t n)
+{
+	uint8_t lut[256];
+
+	for (int v = 0; v < 256; v++) {
+		double x = v / 255.0;
+		lut[v] = (uint8_t)(x * x * x * x * 255.0 + 0.5);
+	}
+	for (size_t i = 0; i < n; i++)
+		img[i] = lut[img[i]];
+}
+
+void pp_erode3(struct pp_view src, uint8_t *dst)
+{
+	for (int y = 0; y < src.h; y++) {
+		int y0 = y > 0 ? y - 1 : 0, y1 = y < src.h - 1 ? y + 1 : y;
+		const uint8_t *rows[3] = {src.p + (size_t)y0 * src.stride,
+					  src.p + (size_t)y * src.stride,
+					  src.p + (size_t)y1 * src.stride};
+		uint8_t *out = dst + (size_t)y * src.w;
+		for (int x = 0; x < src.w; x++) {
+			int x0 = x > 0 ? x - 1 : 0, x1 = x < src.w - 1 ? x + 1 : x;
+			uint8_t m = 255;
+			for (int k = 0; k < 3; k++) {
+				const uint8_t *r = rows[k];
+				if (r[x0] < m)
+					m = r[x0];
+				if (r[x] < m)
+					m = r[x];
+				if (r[x1] < m)
+					m = r[x1];
+			}
+			out[x] = m;
+		}
+	}
+}
+
 void pp_blur3(struct pp_view src, uint8_t *dst)
 {
 	for (int y = 0; y < src.h; y++) {

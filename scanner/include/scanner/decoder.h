@@ -51,7 +51,7 @@ const char *scanner_symbology_name(enum scanner_symbology sym);
 int scanner_symbology_parse(const char *list, unsigned *set);
 
 /* Most symbols reported for one frame, and the largest payload kept. */
-#define SCANNER_MAX_PASSES  8
+#define SCANNER_MAX_PASSES  16
 #define SCANNER_MAX_SYMBOLS 8
 #define SCANNER_MAX_PAYLOAD 4096
 
