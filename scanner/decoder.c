@@ -75,6 +75,14 @@ const char *scanner_pass_name(int pass)
 	return pass >= 0 && pass < PASS_COUNT ? passes[pass].name : "?";
 }
 
+int scanner_pass_find(const char *name)
+{
+	for (int i = 0; i < PASS_COUNT; i++)
+		if (!strcmp(passes[i].name, name))
+			return i;
+	return -1;
+}
+
 /* ------------------------------------------------------------ symbologies */
 
 static const struct {
@@ -167,6 +175,7 @@ void scanner_config_init_default(struct scanner_config *cfg)
 	/* Leaves room in a 33 ms frame period at 30 fps for capture and UI. */
 	cfg->budget_us = 25000;
 	cfg->all_passes = false;
+	cfg->pass_mask = 0;
 }
 
 int scanner_create(const struct scanner_config *cfg, struct scanner **out)
@@ -373,6 +382,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 
 	for (int i = 0; i < PASS_COUNT && (result->count == 0 || s->cfg.all_passes); i++) {
 		const struct pass_def *p = &passes[i];
+		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
+			continue;
 		struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
 		int x0 = 0, y0 = 0;
 		if (p->region) {

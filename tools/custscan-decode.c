@@ -45,6 +45,8 @@ static void usage(FILE *out)
 	      "  --symbologies LIST  e.g. qr,code128 (default), ean13, ean8, upca, code39, i25\n"
 	      "  --budget-ms MS      per-frame time budget (default: the daemon's, 25)\n"
 	      "  --exhaustive        no budget: run every pass, report all they read\n"
+	      "  --passes LIST       run only these passes (comma-separated names, for\n"
+	      "                      benchmarks; CUSTSCAN_DEBUG_PASSES=1 lists them)\n"
 	      "  --prefix P          customer id prefix (default CUST#)\n"
 	      "  --max-len N         longest id (default and at most 64)\n"
 	      "  --charset SPEC      allowed id characters (default A-Za-z0-9_-)\n"
@@ -64,6 +66,32 @@ static int parse_size(const char *s, int *w, int *h)
 		   : -1;
 }
 
+/* Parses a comma-separated list of pass names into a pass mask. */
+static int parse_passes(const char *list, unsigned *mask)
+{
+	char name[64];
+	unsigned m = 0;
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		if (n == 0 || n >= sizeof(name))
+			return -1;
+		memcpy(name, list, n);
+		name[n] = '\0';
+		int i = scanner_pass_find(name);
+		if (i < 0)
+			return -1;
+		m |= 1u << i;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	if (!m)
+		return -1;
+	*mask = m;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -73,6 +101,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"symbologies", required_argument, NULL, 'S'},
 	    {"budget-ms", required_argument, NULL, 'b'},
 	    {"exhaustive", no_argument, NULL, 'e'},
+	    {"passes", required_argument, NULL, 'P'},
 	    {"prefix", required_argument, NULL, 'p'},
 	    {"max-len", required_argument, NULL, 'm'},
 	    {"charset", required_argument, NULL, 'c'},
@@ -123,6 +152,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->scanner.budget_us = (int)(ms * 1000);
 			break;
 		}
+		case 'P':
+			if (parse_passes(optarg, &o->scanner.pass_mask)) {
+				fprintf(stderr, "custscan-decode: unknown pass in '%s'\n", optarg);
+				return -1;
+			}
+			break;
 		case 'e':
 			o->scanner.budget_us = 0;
 			o->scanner.all_passes = true;

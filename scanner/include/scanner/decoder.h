@@ -76,6 +76,7 @@ struct scanner_config {
 	unsigned symbologies; /* set of enum scanner_symbology */
 	int budget_us;	      /* per-frame time budget; 0 runs every pass until a read */
 	bool all_passes;      /* run every pass and report the union (files, not live) */
+	unsigned pass_mask;   /* bit i set: pass i may run (benchmark ablation); 0 = all */
 };
 
 /* Fills *cfg with the daemon's defaults (QR + Code128, the live budget). */
@@ -104,5 +105,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 /* Number of passes in the cascade, and the name of pass i (for reports). */
 int scanner_pass_count(void);
 const char *scanner_pass_name(int pass);
+
+/* The index of the pass with this name, or -1. */
+int scanner_pass_find(const char *name);
 
 #endif
