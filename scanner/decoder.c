@@ -6,6 +6,7 @@
 #include "scanner/decoder.h"
 #include "scanner/error.h"
 #include "scanner/image.h"
+#include "scanner/locator.h"
 
 #include "engine.h"
 #include "preprocess.h"
@@ -27,6 +28,7 @@ enum pass_filter {
 	FILTER_ERODE,	       /* stretch, then 3x3 minimum: blooming light modules */
 	FILTER_ERODE_INVERT,   /* the same, inverted: blooming on dark-mode cards */
 	FILTER_NONE,	       /* the frame as it is */
+	FILTER_LOCATED,	       /* each located QR code, rectified (locator.h) */
 };
 
 struct pass_def {
@@ -47,6 +49,7 @@ struct pass_def {
 static const struct pass_def passes[] = {
     {"small-stretch", 400, FILTER_STRETCH, false},
     {"small-inverted", 400, FILTER_STRETCH_INVERT, false},
+    {"located", 0, FILTER_LOCATED, false},
     {"region-stretch", 0, FILTER_STRETCH, true},
     {"region-inverted", 0, FILTER_STRETCH_INVERT, true},
     {"mid-blur", 640, FILTER_BLUR, false},
@@ -165,7 +168,14 @@ struct scanner {
 	struct scanner_result *result;
 	int current_pass;
 	int current_factor;
-	int current_x0, current_y0; /* where the pass input starts in the frame */
+	int current_x0, current_y0;	   /* where the pass input starts in the frame */
+	const struct pp_rect *current_box; /* non-NULL: every symbol gets this box */
+
+	/* The locator and the rectified image of one located code. */
+	struct locator *locator;
+	struct locator_result located;
+	uint8_t *rectified;
+	size_t rectified_cap;
 	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
 };
 
@@ -196,6 +206,11 @@ int scanner_create(const struct scanner_config *cfg, struct scanner **out)
 		free(s);
 		return rc;
 	}
+	rc = locator_create(&s->locator);
+	if (rc) {
+		scanner_destroy(s);
+		return rc;
+	}
 	*out = s;
 	return 0;
 }
@@ -205,6 +220,8 @@ void scanner_destroy(struct scanner *s)
 	if (!s)
 		return;
 	s->engine_ops->destroy(s->engine);
+	locator_destroy(s->locator);
+	free(s->rectified);
 	free(s->int_sqsum);
 	free(s->int_sum);
 	free(s->filter_buf);
@@ -266,17 +283,25 @@ static int collect_symbol(void *ctx, const struct engine_symbol *sym)
 		return 1;
 	uint8_t *store = s->payloads[r->count];
 	memcpy(store, sym->data, sym->len);
-	int f = s->current_factor;
-	r->symbols[r->count] = (struct scanner_symbol){
+	int f = s->current_factor, ox = s->current_x0, oy = s->current_y0;
+	struct scanner_symbol out = {
 	    .type = sym->type,
 	    .data = store,
 	    .len = sym->len,
-	    .x0 = sym->x0 * f,
-	    .y0 = sym->y0 * f,
-	    .x1 = sym->x1 * f,
-	    .y1 = sym->y1 * f,
+	    .x0 = ox + sym->x0 * f,
+	    .y0 = oy + sym->y0 * f,
+	    .x1 = ox + sym->x1 * f,
+	    .y1 = oy + sym->y1 * f,
 	    .pass = s->current_pass,
 	};
+	if (s->current_box) {
+		/* read from a rectified image: the located code's box */
+		out.x0 = s->current_box->x0;
+		out.y0 = s->current_box->y0;
+		out.x1 = s->current_box->x1;
+		out.y1 = s->current_box->y1;
+	}
+	r->symbols[r->count] = out;
 	r->count++;
 	return 0;
 }
@@ -334,6 +359,7 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 		return s->filter_buf;
 	}
 	case FILTER_NONE:
+	case FILTER_LOCATED:
 		return input;
 	}
 	return input;
@@ -360,6 +386,62 @@ static void find_region(struct scanner *s, const uint8_t *small, int w, int h, i
 		return;
 	s->region = r;
 	s->have_region = true;
+}
+
+/* Module sizes tried for each located code, in pixels per module. */
+static const int rectify_scales[] = {4, 3, 6};
+#define RECTIFY_QUIET 4
+
+/*
+ * The located pass: finds QR codes geometrically and hands the engine a
+ * frontal image of each, at a few module sizes until one reads. Returns the
+ * number of symbols read or a negative scanner_err.
+ */
+static int run_located_pass(struct scanner *s, const struct scanner_frame *frame)
+{
+	int rc = locator_find(s->locator, frame, &s->located);
+	int read = 0;
+
+	if (rc)
+		return rc;
+	for (size_t c = 0; c < s->located.n_codes; c++) {
+		const struct locator_code *code = &s->located.codes[c];
+		struct pp_rect box = {frame->width, frame->height, 0, 0};
+		for (int k = 0; k < 4; k++) {
+			int x = (int)code->corners[k].x, y = (int)code->corners[k].y;
+			box.x0 = x < box.x0 ? (x < 0 ? 0 : x) : box.x0;
+			box.y0 = y < box.y0 ? (y < 0 ? 0 : y) : box.y0;
+			box.x1 =
+			    x + 1 > box.x1 ? (x + 1 > frame->width ? frame->width : x + 1) : box.x1;
+			box.y1 = y + 1 > box.y1 ? (y + 1 > frame->height ? frame->height : y + 1)
+						: box.y1;
+		}
+		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]); k++) {
+			int side = locator_rectified_side(code, rectify_scales[k], RECTIFY_QUIET);
+			size_t need = (size_t)side * side;
+			if (need > s->rectified_cap) {
+				uint8_t *p = realloc(s->rectified, need);
+				if (!p)
+					return SCANNER_ERR_NOMEM;
+				s->rectified = p;
+				s->rectified_cap = need;
+			}
+			locator_rectify(frame, code, rectify_scales[k], RECTIFY_QUIET,
+					s->rectified);
+			s->current_box = &box;
+			size_t before = s->result->count;
+			int n = s->engine_ops->decode(s->engine, s->rectified, side, side,
+						      collect_symbol, s);
+			s->current_box = NULL;
+			if (n < 0)
+				return n;
+			if (s->result->count > before) {
+				read += (int)(s->result->count - before);
+				break;
+			}
+		}
+	}
+	return read;
 }
 
 int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
@@ -407,15 +489,19 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			result->passes_skipped++;
 			continue; /* a later, cheaper pass may still fit */
 		}
-		int w, h;
+		int w, h, n;
 		s->current_pass = i;
 		s->current_factor = factor;
 		s->current_x0 = x0;
 		s->current_y0 = y0;
-		const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
-		if (i == 0)
-			find_region(s, input, w, h, factor, frame);
-		int n = s->engine_ops->decode(s->engine, input, w, h, collect_symbol, s);
+		if (p->filter == FILTER_LOCATED) {
+			n = run_located_pass(s, frame);
+		} else {
+			const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
+			if (i == 0)
+				find_region(s, input, w, h, factor, frame);
+			n = s->engine_ops->decode(s->engine, input, w, h, collect_symbol, s);
+		}
 		result->passes_run++;
 		if (n < 0) {
 			rc = n;

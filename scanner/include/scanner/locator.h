@@ -1,0 +1,102 @@
+/*
+ * The locator: finds QR codes in a luma frame cheaply, before any decoding,
+ * and reports each with its corners and a confidence.
+ *
+ * ZBar looks for QR finder patterns along horizontal and vertical scanlines
+ * only, so strong perspective, rotation and close-ups with the quiet zone
+ * cut off defeat it whatever filter runs first. The locator finds the finder
+ * patterns itself (dark-light-dark runs in the ratio 1:1:3:1:1, checked
+ * across), groups three of them into a code, and models the code's geometry
+ * as a perspective map from module coordinates to frame pixels, so that a
+ * frontal image of just the code can be handed to the engine (rectify).
+ * Dark-mode codes are found with the same scan: their finders are the same
+ * runs with light and dark swapped.
+ *
+ * Stages, in the order the code runs them (locator.c keeps that order):
+ * adaptive threshold, finder scan with cross-checks, grouping into codes,
+ * perspective fit, rectification.
+ *
+ * A locator owns its buffers and reuses them; it is not thread-safe.
+ */
+#ifndef SCANNER_LOCATOR_H
+#define SCANNER_LOCATOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scanner/frame.h"
+
+/* Fixed capacities: finder candidates kept per frame, codes reported. */
+#define LOCATOR_MAX_FINDERS 48
+#define LOCATOR_MAX_CODES   8
+
+struct locator_point {
+	double x, y;
+};
+
+/*
+ * A perspective map from module coordinates (u, v) to frame pixels:
+ * x = (a*u + b*v + c) / (g*u + h*v + 1), y = (d*u + e*v + f) / (g*u + h*v + 1).
+ */
+struct locator_perspective {
+	double c[8]; /* a b c d e f g h */
+};
+
+/* One finder pattern: the centre of its 3x3 core. */
+struct locator_finder {
+	struct locator_point center;
+	double module; /* module size in pixels, from the runs across it */
+	int hits;      /* scanlines that confirmed it */
+	bool inverted; /* light core on dark: a dark-mode code */
+};
+
+struct locator_code {
+	struct locator_point corners[4]; /* outer corners: top-left, top-right,
+					    bottom-right, bottom-left in the
+					    code's own orientation */
+	struct locator_point finders[3]; /* top-left, top-right, bottom-left */
+	struct locator_perspective map;	 /* module coordinates -> frame */
+	int size;			 /* modules per side (21, 25, ... 177) */
+	double module;			 /* mean module size in pixels */
+	bool inverted;			 /* dark-mode code */
+	double confidence;		 /* 0..1: how square and consistent */
+};
+
+struct locator_result {
+	size_t n_finders;
+	struct locator_finder finders[LOCATOR_MAX_FINDERS];
+	size_t n_codes;
+	struct locator_code codes[LOCATOR_MAX_CODES];
+};
+
+struct locator;
+
+/* Creates a locator. Returns 0 and sets *out, or SCANNER_ERR_NOMEM. */
+int locator_create(struct locator **out);
+
+/* Destroys a locator; accepts NULL. */
+void locator_destroy(struct locator *loc);
+
+/*
+ * Finds the QR codes of frame into *result (always filled). Returns 0 or a
+ * negative scanner_err (INVAL, NOMEM).
+ */
+int locator_find(struct locator *loc, const struct scanner_frame *frame,
+		 struct locator_result *result);
+
+/* Maps module coordinates through a perspective. */
+struct locator_point locator_map(const struct locator_perspective *p, double u, double v);
+
+/*
+ * Writes a frontal, upright image of code into out: px_per_module pixels per
+ * module, a light quiet zone of quiet modules around it (whatever the frame
+ * shows there), contrast stretched, dark modules dark even for a dark-mode
+ * code. out must hold locator_rectified_side(code, ...)^2 bytes. Returns the
+ * side length in pixels.
+ */
+int locator_rectified_side(const struct locator_code *code, int px_per_module, int quiet);
+int locator_rectify(const struct scanner_frame *frame, const struct locator_code *code,
+		    int px_per_module, int quiet, uint8_t *out);
+
+#endif

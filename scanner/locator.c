@@ -1,0 +1,674 @@
+/*
+ * The QR locator: adaptive threshold, finder scan with cross-checks,
+ * grouping into codes, perspective fit, rectification. See locator.h.
+ *
+ * The finder scan follows the classic approach (ZXing's FinderPatternFinder,
+ * quirc's capstone test): along each row, five alternating runs in the ratio
+ * 1:1:3:1:1 mark a candidate, which must hold the same ratio down its column
+ * and again across its refined centre. Candidates confirmed on several rows
+ * are finders; three finders at the corners of a plausible square form a code.
+ */
+#include "scanner/locator.h"
+#include "scanner/error.h"
+#include "scanner/image.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Side of the threshold blocks, and the contrast below which a
+ * neighbourhood counts as flat (no edge worth binarising). */
+#define BLOCK	      8
+#define FLAT_CONTRAST 20
+/* Largest deviation of a run from its ideal length, in modules. */
+#define RUN_TOLERANCE 0.6
+/* Candidates seen on fewer scanlines than this are noise. */
+#define MIN_HITS 2
+/* Codes whose timing patterns match worse than this are not codes. */
+#define MIN_TIMING 0.7
+
+struct locator {
+	uint8_t *dark;	     /* binary image: 1 = dark, w*h */
+	uint8_t *threshold;  /* per block */
+	uint32_t *block_sum; /* per block */
+	uint8_t *block_min, *block_max;
+	size_t pixel_cap, block_cap;
+	struct locator_finder cand[LOCATOR_MAX_FINDERS * 4]; /* before MIN_HITS */
+	size_t n_cand;
+};
+
+int locator_create(struct locator **out)
+{
+	struct locator *loc = calloc(1, sizeof(*loc));
+	if (!loc)
+		return SCANNER_ERR_NOMEM;
+	*out = loc;
+	return 0;
+}
+
+void locator_destroy(struct locator *loc)
+{
+	if (!loc)
+		return;
+	free(loc->dark);
+	free(loc->threshold);
+	free(loc->block_sum);
+	free(loc->block_min);
+	free(loc->block_max);
+	free(loc);
+}
+
+static int grow(struct locator *loc, int w, int h)
+{
+	size_t pixels = (size_t)w * h;
+	size_t blocks = (size_t)((w + BLOCK - 1) / BLOCK) * ((h + BLOCK - 1) / BLOCK);
+
+	if (pixels > loc->pixel_cap) {
+		uint8_t *p = realloc(loc->dark, pixels);
+		if (!p)
+			return SCANNER_ERR_NOMEM;
+		loc->dark = p;
+		loc->pixel_cap = pixels;
+	}
+	if (blocks > loc->block_cap) {
+		uint8_t *t = realloc(loc->threshold, blocks);
+		if (!t)
+			return SCANNER_ERR_NOMEM;
+		loc->threshold = t;
+		uint32_t *s = realloc(loc->block_sum, blocks * sizeof(*s));
+		if (!s)
+			return SCANNER_ERR_NOMEM;
+		loc->block_sum = s;
+		uint8_t *mn = realloc(loc->block_min, blocks);
+		if (!mn)
+			return SCANNER_ERR_NOMEM;
+		loc->block_min = mn;
+		uint8_t *mx = realloc(loc->block_max, blocks);
+		if (!mx)
+			return SCANNER_ERR_NOMEM;
+		loc->block_max = mx;
+		loc->block_cap = blocks;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ linear algebra */
+
+struct locator_point locator_map(const struct locator_perspective *p, double u, double v)
+{
+	const double *c = p->c;
+	double den = c[6] * u + c[7] * v + 1.0;
+	struct locator_point r = {(c[0] * u + c[1] * v + c[2]) / den,
+				  (c[3] * u + c[4] * v + c[5]) / den};
+	return r;
+}
+
+/*
+ * Fits the perspective that sends module coordinates src[i] to frame pixels
+ * dst[i], i < 4: eight linear equations in the eight coefficients, solved by
+ * Gaussian elimination with partial pivoting. Returns -1 if degenerate.
+ */
+static int perspective_fit(struct locator_perspective *p, const struct locator_point src[4],
+			   const struct locator_point dst[4])
+{
+	double m[8][9];
+
+	for (int i = 0; i < 4; i++) {
+		double u = src[i].x, v = src[i].y, x = dst[i].x, y = dst[i].y;
+		double r0[9] = {u, v, 1, 0, 0, 0, -u * x, -v * x, x};
+		double r1[9] = {0, 0, 0, u, v, 1, -u * y, -v * y, y};
+		memcpy(m[2 * i], r0, sizeof(r0));
+		memcpy(m[2 * i + 1], r1, sizeof(r1));
+	}
+	for (int col = 0; col < 8; col++) {
+		int pivot = col;
+		for (int r = col + 1; r < 8; r++)
+			if (fabs(m[r][col]) > fabs(m[pivot][col]))
+				pivot = r;
+		if (fabs(m[pivot][col]) < 1e-12)
+			return -1;
+		if (pivot != col) {
+			double tmp[9];
+			memcpy(tmp, m[col], sizeof(tmp));
+			memcpy(m[col], m[pivot], sizeof(tmp));
+			memcpy(m[pivot], tmp, sizeof(tmp));
+		}
+		for (int r = 0; r < 8; r++) {
+			if (r == col)
+				continue;
+			double f = m[r][col] / m[col][col];
+			for (int k = col; k < 9; k++)
+				m[r][k] -= f * m[col][k];
+		}
+	}
+	for (int i = 0; i < 8; i++)
+		p->c[i] = m[i][8] / m[i][i];
+	return 0;
+}
+
+static double dist(struct locator_point a, struct locator_point b)
+{
+	return hypot(a.x - b.x, a.y - b.y);
+}
+
+/* ------------------------------------------------------------ adaptive threshold */
+
+/*
+ * Binarises the frame against the mean of a 5x5 neighbourhood of 8x8 blocks:
+ * fast, and it follows glare gradients and vignetting. Flat neighbourhoods
+ * (a blank screen, a wall) come out light, so sensor noise makes no runs.
+ */
+static void threshold_frame(struct locator *loc, const struct scanner_frame *f)
+{
+	int bw = (f->width + BLOCK - 1) / BLOCK, bh = (f->height + BLOCK - 1) / BLOCK;
+
+	for (int by = 0; by < bh; by++) {
+		for (int bx = 0; bx < bw; bx++) {
+			uint32_t sum = 0, n = 0;
+			uint8_t mn = 255, mx = 0;
+			for (int y = by * BLOCK; y < (by + 1) * BLOCK && y < f->height; y++) {
+				const uint8_t *row = f->luma + (size_t)y * f->stride;
+				for (int x = bx * BLOCK; x < (bx + 1) * BLOCK && x < f->width;
+				     x++) {
+					sum += row[x];
+					n++;
+					if (row[x] < mn)
+						mn = row[x];
+					if (row[x] > mx)
+						mx = row[x];
+				}
+			}
+			loc->block_sum[by * bw + bx] = sum / n;
+			loc->block_min[by * bw + bx] = mn;
+			loc->block_max[by * bw + bx] = mx;
+		}
+	}
+	for (int by = 0; by < bh; by++) {
+		for (int bx = 0; bx < bw; bx++) {
+			uint32_t sum = 0, n = 0;
+			uint8_t mn = 255, mx = 0;
+			for (int y = by - 2; y <= by + 2; y++) {
+				if (y < 0 || y >= bh)
+					continue;
+				for (int x = bx - 2; x <= bx + 2; x++) {
+					if (x < 0 || x >= bw)
+						continue;
+					size_t i = (size_t)y * bw + x;
+					sum += loc->block_sum[i];
+					n++;
+					if (loc->block_min[i] < mn)
+						mn = loc->block_min[i];
+					if (loc->block_max[i] > mx)
+						mx = loc->block_max[i];
+				}
+			}
+			/* 0 marks a flat neighbourhood: every pixel light. */
+			loc->threshold[by * bw + bx] =
+			    mx - mn < FLAT_CONTRAST ? 0 : (uint8_t)((sum / n + (mn + mx) / 2) / 2);
+		}
+	}
+	for (int y = 0; y < f->height; y++) {
+		const uint8_t *row = f->luma + (size_t)y * f->stride;
+		uint8_t *out = loc->dark + (size_t)y * f->width;
+		const uint8_t *t = loc->threshold + (size_t)(y / BLOCK) * bw;
+		for (int x = 0; x < f->width; x++)
+			out[x] = row[x] < t[x / BLOCK];
+	}
+}
+
+/* ------------------------------------------------------------ finder scan */
+
+/* Do five run lengths fit 1:1:3:1:1? Sets *module to the module size. */
+static bool finder_ratio(const int r[5], double *module)
+{
+	int total = r[0] + r[1] + r[2] + r[3] + r[4];
+	if (total < 7)
+		return false;
+	double u = total / 7.0, tol = u * RUN_TOLERANCE;
+	if (fabs(r[0] - u) > tol || fabs(r[1] - u) > tol || fabs(r[3] - u) > tol ||
+	    fabs(r[4] - u) > tol || fabs(r[2] - 3 * u) > 3 * tol)
+		return false;
+	*module = u;
+	return true;
+}
+
+/*
+ * Counts the five runs through (x, y) along direction (dx, dy), the centre
+ * run being of colour core. Returns the centre's position along the line
+ * (relative to the start) through *center, or false when the runs do not
+ * fit the finder ratio. max_run bounds every walk.
+ */
+static bool cross_check(const struct locator *loc, int w, int h, int x, int y, int dx, int dy,
+			uint8_t core, int max_run, double *center, double *module)
+{
+	int r[5] = {0};
+	const uint8_t *d = loc->dark;
+#define PIX(px, py)    d[(size_t)(py)*w + (px)]
+#define INSIDE(px, py) ((px) >= 0 && (py) >= 0 && (px) < w && (py) < h)
+	int cx = x, cy = y;
+	/* backwards: core, ring, outer */
+	while (INSIDE(cx, cy) && PIX(cx, cy) == core && r[2] <= max_run) {
+		r[2]++;
+		cx -= dx;
+		cy -= dy;
+	}
+	while (INSIDE(cx, cy) && PIX(cx, cy) != core && r[1] <= max_run) {
+		r[1]++;
+		cx -= dx;
+		cy -= dy;
+	}
+	while (INSIDE(cx, cy) && PIX(cx, cy) == core && r[0] <= max_run) {
+		r[0]++;
+		cx -= dx;
+		cy -= dy;
+	}
+	int back = r[2];
+	cx = x + dx;
+	cy = y + dy;
+	while (INSIDE(cx, cy) && PIX(cx, cy) == core && r[2] <= 2 * max_run) {
+		r[2]++;
+		cx += dx;
+		cy += dy;
+	}
+	while (INSIDE(cx, cy) && PIX(cx, cy) != core && r[3] <= max_run) {
+		r[3]++;
+		cx += dx;
+		cy += dy;
+	}
+	while (INSIDE(cx, cy) && PIX(cx, cy) == core && r[4] <= max_run) {
+		r[4]++;
+		cx += dx;
+		cy += dy;
+	}
+#undef PIX
+#undef INSIDE
+	if (!r[0] || !r[1] || !r[3] || !r[4])
+		return false;
+	if (!finder_ratio(r, module))
+		return false;
+	/* centre of the core run, relative to (x, y) */
+	*center = -back + r[2] / 2.0 + 0.5;
+	return true;
+}
+
+static void add_candidate(struct locator *loc, double x, double y, double module, bool inverted)
+{
+	for (size_t i = 0; i < loc->n_cand; i++) {
+		struct locator_finder *f = &loc->cand[i];
+		double m = f->module > module ? f->module : module;
+		if (f->inverted == inverted && fabs(f->center.x - x) < 2.5 * m &&
+		    fabs(f->center.y - y) < 2.5 * m && f->module < 2 * module &&
+		    module < 2 * f->module) {
+			double n = f->hits;
+			f->center.x = (f->center.x * n + x) / (n + 1);
+			f->center.y = (f->center.y * n + y) / (n + 1);
+			f->module = (f->module * n + module) / (n + 1);
+			f->hits++;
+			return;
+		}
+	}
+	if (loc->n_cand < sizeof(loc->cand) / sizeof(loc->cand[0])) {
+		loc->cand[loc->n_cand++] = (struct locator_finder){
+		    .center = {x, y}, .module = module, .hits = 1, .inverted = inverted};
+	}
+}
+
+/* Tests the candidate whose row runs end at x_end on row y. */
+static void test_candidate(struct locator *loc, int w, int h, const int r[5], int x_end, int y,
+			   uint8_t core)
+{
+	double module_h, module_v, module_h2, cy, cx;
+
+	if (!finder_ratio(r, &module_h))
+		return;
+	int x = (int)(x_end - r[4] - r[3] - r[2] / 2.0);
+	int max_run = (int)(module_h * 6) + 2;
+	if (!cross_check(loc, w, h, x, y, 0, 1, core, max_run, &cy, &module_v))
+		return;
+	int y2 = (int)(y + cy);
+	if (!cross_check(loc, w, h, x, y2, 1, 0, core, max_run, &cx, &module_h2))
+		return;
+	add_candidate(loc, x + cx, y2 + (cy - (int)cy), (module_h2 + module_v) / 2, core == 0);
+}
+
+static void scan_finders(struct locator *loc, int w, int h)
+{
+	loc->n_cand = 0;
+	for (int y = 0; y < h; y++) {
+		const uint8_t *row = loc->dark + (size_t)y * w;
+		int r[5] = {0}, n = 0;
+		uint8_t color = row[0];
+		int len = 0;
+		for (int x = 0; x <= w; x++) {
+			if (x < w && row[x] == color) {
+				len++;
+				continue;
+			}
+			/* a run of colour `color` and length len ended at x */
+			memmove(r, r + 1, 4 * sizeof(int));
+			r[4] = len;
+			if (n < 5)
+				n++;
+			/* the centre run has the colour of runs 0, 2 and 4,
+			 * the colour that just ended */
+			if (n == 5)
+				test_candidate(loc, w, h, r, x, y, color);
+			if (x < w) {
+				color = row[x];
+				len = 1;
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------ grouping */
+
+struct triple {
+	int a, b, c; /* finder indices: corner, along u, along v */
+	double score;
+};
+
+static int compare_triples(const void *x, const void *y)
+{
+	const struct triple *p = x, *q = y;
+	return (p->score > q->score) - (p->score < q->score);
+}
+
+/*
+ * Searches for the alignment pattern near where the fourth corner predicts
+ * it (module (size-6.5, size-6.5)): a core of the code's dark colour with a
+ * light ring, about one module each. Returns true and sets *at when found.
+ */
+static bool find_alignment(const struct locator *loc, int w, int h, const struct locator_code *code,
+			   struct locator_point *at)
+{
+	struct locator_point p = locator_map(&code->map, code->size - 6.5, code->size - 6.5);
+	int radius = (int)(code->module * 4) + 2;
+	uint8_t core = code->inverted ? 0 : 1;
+	double best = 1e9;
+	bool found = false;
+
+	for (int y = (int)p.y - radius; y <= (int)p.y + radius; y++) {
+		if (y < 1 || y >= h - 1)
+			continue;
+		for (int x = (int)p.x - radius; x <= (int)p.x + radius; x++) {
+			if (x < 1 || x >= w - 1 || loc->dark[(size_t)y * w + x] != core)
+				continue;
+			/* the core's run across and down, bounded by the ring */
+			int l = x, r = x, t = y, b = y;
+			while (l > 0 && x - l < code->module * 2 &&
+			       loc->dark[(size_t)y * w + l - 1] == core)
+				l--;
+			while (r < w - 1 && r - x < code->module * 2 &&
+			       loc->dark[(size_t)y * w + r + 1] == core)
+				r++;
+			while (t > 0 && y - t < code->module * 2 &&
+			       loc->dark[(size_t)(t - 1) * w + x] == core)
+				t--;
+			while (b < h - 1 && b - y < code->module * 2 &&
+			       loc->dark[(size_t)(b + 1) * w + x] == core)
+				b++;
+			double sw = r - l + 1, sh = b - t + 1;
+			if (sw < code->module * 0.4 || sw > code->module * 1.8 ||
+			    sh < code->module * 0.4 || sh > code->module * 1.8)
+				continue;
+			/* the ring: light one module further out on all four sides */
+			int ring = (int)(code->module + 0.5);
+			int lx = l - ring / 2 - 1, rx = r + ring / 2 + 1;
+			int ty = t - ring / 2 - 1, by = b + ring / 2 + 1;
+			if (lx < 0 || rx >= w || ty < 0 || by >= h)
+				continue;
+			if (loc->dark[(size_t)y * w + lx] == core ||
+			    loc->dark[(size_t)y * w + rx] == core ||
+			    loc->dark[(size_t)ty * w + x] == core ||
+			    loc->dark[(size_t)by * w + x] == core)
+				continue;
+			struct locator_point c = {(l + r) / 2.0 + 0.5, (t + b) / 2.0 + 0.5};
+			double d = dist(c, p);
+			if (d < best) {
+				best = d;
+				*at = c;
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
+/*
+ * Share of the timing patterns (row 6 and column 6 between the finders,
+ * alternating dark and light from module 8) that the binary image shows
+ * where the map puts them: near 1 for a real code, about 0.5 for three
+ * finder-like blobs that happen to form a square.
+ */
+static double timing_score(const struct locator *loc, int w, int h, const struct locator_code *code)
+{
+	int n = code->size, good = 0, total = 0;
+	uint8_t dark = code->inverted ? 0 : 1;
+
+	for (int i = 8; i <= n - 9; i++) {
+		for (int axis = 0; axis < 2; axis++) {
+			double u = axis ? 6.5 : i + 0.5, v = axis ? i + 0.5 : 6.5;
+			struct locator_point p = locator_map(&code->map, u, v);
+			int x = (int)p.x, y = (int)p.y;
+			if (x < 0 || y < 0 || x >= w || y >= h)
+				continue;
+			bool want_dark = (i % 2) == 0;
+			good += (loc->dark[(size_t)y * w + x] == dark) == want_dark;
+			total++;
+		}
+	}
+	return total ? (double)good / total : 0;
+}
+
+/* Builds the code for finders a (corner), b (along u), c (along v). */
+static bool make_code(const struct locator *loc, int w, int h, const struct locator_finder *fa,
+		      const struct locator_finder *fb, const struct locator_finder *fc,
+		      double score, struct locator_code *code)
+{
+	/* Runs along rows and columns cross a turned finder obliquely and
+	 * come out longer by 1 / max(|cos|, |sin|) of the turn. */
+	double turn = atan2(fb->center.y - fa->center.y, fb->center.x - fa->center.x);
+	double module =
+	    (fa->module + fb->module + fc->module) / 3 * fmax(fabs(cos(turn)), fabs(sin(turn)));
+	double across = (dist(fa->center, fb->center) + dist(fa->center, fc->center)) / 2;
+	int version = (int)lround((across / module + 7 - 17) / 4);
+	if (version < 1)
+		version = 1;
+	if (version > 40)
+		return false;
+	int n = 17 + 4 * version;
+
+	code->size = n;
+	code->module = module;
+	code->inverted = fa->inverted;
+	code->finders[0] = fa->center;
+	code->finders[1] = fb->center;
+	code->finders[2] = fc->center;
+	struct locator_point d = {fb->center.x + fc->center.x - fa->center.x,
+				  fb->center.y + fc->center.y - fa->center.y};
+	struct locator_point src[4] = {
+	    {3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}, {n - 3.5, n - 3.5}};
+	struct locator_point dst[4] = {fa->center, fb->center, fc->center, d};
+	if (perspective_fit(&code->map, src, dst))
+		return false;
+	/* Under perspective the parallelogram's fourth corner is off; the
+	 * alignment pattern (version 2 and up) pins it down. */
+	struct locator_point align;
+	if (version >= 2 && find_alignment(loc, w, h, code, &align)) {
+		src[3] = (struct locator_point){n - 6.5, n - 6.5};
+		dst[3] = align;
+		struct locator_perspective refined;
+		if (!perspective_fit(&refined, src, dst))
+			code->map = refined;
+	}
+	double timing = timing_score(loc, w, h, code);
+	if (timing < MIN_TIMING)
+		return false;
+	code->corners[0] = locator_map(&code->map, 0, 0);
+	code->corners[1] = locator_map(&code->map, n, 0);
+	code->corners[2] = locator_map(&code->map, n, n);
+	code->corners[3] = locator_map(&code->map, 0, n);
+	code->confidence = timing * (score < 1 ? 1 - score / 2 : 0.5);
+	return true;
+}
+
+static void group_codes(const struct locator *loc, int w, int h, struct locator_result *res)
+{
+	struct triple triples[256];
+	size_t nt = 0;
+	const struct locator_finder *f = res->finders;
+
+	for (size_t i = 0; i < res->n_finders; i++) {
+		for (size_t j = i + 1; j < res->n_finders; j++) {
+			for (size_t k = j + 1; k < res->n_finders; k++) {
+				if (f[i].inverted != f[j].inverted ||
+				    f[i].inverted != f[k].inverted)
+					continue;
+				double mn = fmin(f[i].module, fmin(f[j].module, f[k].module));
+				double mx = fmax(f[i].module, fmax(f[j].module, f[k].module));
+				if (mx > 2 * mn)
+					continue;
+				/* the corner is where the angle is closest to 90 degrees */
+				int idx[3] = {(int)i, (int)j, (int)k};
+				double best_cos = 2;
+				int corner = 0;
+				for (int a = 0; a < 3; a++) {
+					struct locator_point pa = f[idx[a]].center;
+					struct locator_point pb = f[idx[(a + 1) % 3]].center;
+					struct locator_point pc = f[idx[(a + 2) % 3]].center;
+					double ux = pb.x - pa.x, uy = pb.y - pa.y;
+					double vx = pc.x - pa.x, vy = pc.y - pa.y;
+					double c = fabs(ux * vx + uy * vy) /
+						   (hypot(ux, uy) * hypot(vx, vy) + 1e-9);
+					if (c < best_cos) {
+						best_cos = c;
+						corner = a;
+					}
+				}
+				int a = idx[corner], b = idx[(corner + 1) % 3],
+				    c = idx[(corner + 2) % 3];
+				double d1 = dist(f[a].center, f[b].center);
+				double d2 = dist(f[a].center, f[c].center);
+				double ratio = d1 > d2 ? d1 / d2 : d2 / d1;
+				double modules = (d1 + d2) / 2 / ((mn + mx) / 2);
+				if (best_cos > 0.7 || ratio > 2.2 || modules < 10 || modules > 190)
+					continue;
+				/* code orientation: b along u (right), c along v (down) */
+				double cross = (f[b].center.x - f[a].center.x) *
+						   (f[c].center.y - f[a].center.y) -
+					       (f[b].center.y - f[a].center.y) *
+						   (f[c].center.x - f[a].center.x);
+				if (cross < 0) {
+					int t = b;
+					b = c;
+					c = t;
+				}
+				if (nt < sizeof(triples) / sizeof(triples[0]))
+					triples[nt++] = (struct triple){
+					    a, b, c,
+					    best_cos + 0.5 * log(ratio) + 0.5 * log(mx / mn)};
+			}
+		}
+	}
+	qsort(triples, nt, sizeof(triples[0]), compare_triples);
+	bool used[LOCATOR_MAX_FINDERS] = {false};
+	for (size_t t = 0; t < nt && res->n_codes < LOCATOR_MAX_CODES; t++) {
+		const struct triple *tr = &triples[t];
+		if (used[tr->a] || used[tr->b] || used[tr->c])
+			continue;
+		if (make_code(loc, w, h, &f[tr->a], &f[tr->b], &f[tr->c], tr->score,
+			      &res->codes[res->n_codes])) {
+			res->n_codes++;
+			used[tr->a] = used[tr->b] = used[tr->c] = true;
+		}
+	}
+}
+
+static int compare_hits(const void *x, const void *y)
+{
+	const struct locator_finder *p = x, *q = y;
+	return q->hits - p->hits;
+}
+
+int locator_find(struct locator *loc, const struct scanner_frame *frame, struct locator_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (!loc || !frame || !frame->luma || frame->width <= 0 || frame->height <= 0 ||
+	    frame->stride < frame->width)
+		return SCANNER_ERR_INVAL;
+	if (frame->width > SCANNER_IMAGE_MAX_SIDE || frame->height > SCANNER_IMAGE_MAX_SIDE)
+		return SCANNER_ERR_TOO_BIG;
+	int rc = grow(loc, frame->width, frame->height);
+	if (rc)
+		return rc;
+	threshold_frame(loc, frame);
+	scan_finders(loc, frame->width, frame->height);
+	qsort(loc->cand, loc->n_cand, sizeof(loc->cand[0]), compare_hits);
+	for (size_t i = 0; i < loc->n_cand && res->n_finders < LOCATOR_MAX_FINDERS; i++)
+		if (loc->cand[i].hits >= MIN_HITS)
+			res->finders[res->n_finders++] = loc->cand[i];
+	group_codes(loc, frame->width, frame->height, res);
+	return 0;
+}
+
+/* ------------------------------------------------------------ rectification */
+
+int locator_rectified_side(const struct locator_code *code, int px_per_module, int quiet)
+{
+	return (code->size + 2 * quiet) * px_per_module;
+}
+
+int locator_rectify(const struct scanner_frame *f, const struct locator_code *code,
+		    int px_per_module, int quiet, uint8_t *out)
+{
+	int side = locator_rectified_side(code, px_per_module, quiet);
+	int n = code->size;
+	uint8_t lo = 255, hi = 0;
+
+	for (int oy = 0; oy < side; oy++) {
+		double v = (oy + 0.5) / px_per_module - quiet;
+		for (int ox = 0; ox < side; ox++) {
+			double u = (ox + 0.5) / px_per_module - quiet;
+			uint8_t *o = &out[(size_t)oy * side + ox];
+			if (u < 0 || v < 0 || u > n || v > n) {
+				*o = 255;
+				continue;
+			}
+			struct locator_point p = locator_map(&code->map, u, v);
+			double x = p.x - 0.5, y = p.y - 0.5;
+			int x0 = (int)floor(x), y0 = (int)floor(y);
+			if (x0 < 0 || y0 < 0 || x0 + 1 >= f->width || y0 + 1 >= f->height) {
+				/* outside the frame: the code continues off-screen */
+				*o = code->inverted ? 0 : 255;
+				continue;
+			}
+			double fx = x - x0, fy = y - y0;
+			const uint8_t *r0 = f->luma + (size_t)y0 * f->stride + x0;
+			const uint8_t *r1 = r0 + f->stride;
+			double val = (r0[0] * (1 - fx) + r0[1] * fx) * (1 - fy) +
+				     (r1[0] * (1 - fx) + r1[1] * fx) * fy;
+			*o = (uint8_t)(val + 0.5);
+			if (*o < lo)
+				lo = *o;
+			if (*o > hi)
+				hi = *o;
+		}
+	}
+	/* stretch and, for dark mode, invert the code area; the added quiet
+	 * zone stays white */
+	int range = hi > lo ? hi - lo : 1;
+	for (int oy = 0; oy < side; oy++) {
+		double v = (oy + 0.5) / px_per_module - quiet;
+		for (int ox = 0; ox < side; ox++) {
+			double u = (ox + 0.5) / px_per_module - quiet;
+			if (u < 0 || v < 0 || u > n || v > n)
+				continue;
+			uint8_t *o = &out[(size_t)oy * side + ox];
+			int s = (*o - lo) * 255 / range;
+			s = s < 0 ? 0 : s > 255 ? 255 : s;
+			*o = (uint8_t)(code->inverted ? 255 - s : s);
+		}
+	}
+	return side;
+}
