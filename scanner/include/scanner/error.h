@@ -15,7 +15,10 @@
 	X(NOENT, "file not found")                                                                 \
 	X(FORMAT, "unsupported or malformed image")                                                \
 	X(TOO_BIG, "image dimensions out of range")                                                \
-	X(ENGINE, "decoding engine failure")
+	X(ENGINE, "decoding engine failure")                                                       \
+	X(AGAIN, "no frame yet")                                                                   \
+	X(END, "no more frames")                                                                   \
+	X(CAMERA, "camera unavailable")
 
 enum scanner_err {
 	SCANNER_OK = 0,
