@@ -281,7 +281,8 @@ int link_recv(int s, struct ipc_msg *msg, struct ipc_error *err)
 	int rc;
 
 	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT)
+		/* EFSM: a REQ socket with no request out has nothing to receive. */
+		if (errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT || errno == EFSM)
 			return 0;
 		link_set_error(err, IPC_ERR_SOCKET, __func__, "nn_recv: %s", nn_strerror(errno));
 		return IPC_ERR_SOCKET;

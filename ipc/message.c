@@ -275,6 +275,9 @@ const char *ipc_id_mask(const char *id, char *out)
 }
 
 static void set_error(struct ipc_error *err, int code, const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void set_error(struct ipc_error *err, int code, const char *func, const char *fmt, ...)
 {
 	va_list ap;
 

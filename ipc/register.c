@@ -399,18 +399,17 @@ static void resync(struct ipc_register *r, const struct ipc_msg *status, int64_t
 	bool want = r->want_on;
 	struct ipc_msg msg;
 
+	/* Near its own end scan mode is left alone, on or off. */
 	if (want && r->want_deadline && r->want_deadline - now < RESYNC_MIN_LEFT_MS)
-		want = false;
+		return;
 	if (status->scan_mode == want && (!want || strcmp(status->order, r->want_order) == 0))
 		return;
 	if (want) {
 		ipc_msg_init(&msg, IPC_MSG_ENABLE);
 		memcpy(msg.order, r->want_order, sizeof(msg.order));
 		msg.timeout_ms = r->want_deadline ? r->want_deadline - now : 0;
-	} else if (status->scan_mode) {
-		ipc_msg_init(&msg, IPC_MSG_DISABLE);
 	} else {
-		return; /* timed out by itself, as asked */
+		ipc_msg_init(&msg, IPC_MSG_DISABLE);
 	}
 	if (queue_control(r, &msg, true) == 0)
 		push_event(r, IPC_REGISTER_EV_RESYNC)->msg = msg;
