@@ -64,8 +64,8 @@ struct ipc_register {
 void ipc_register_config_init(struct ipc_register_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->scan_addr, sizeof(cfg->scan_addr), "ipc:///run/custscan/scan.sock");
-	snprintf(cfg->control_addr, sizeof(cfg->control_addr), "ipc:///run/custscan/control.sock");
+	snprintf(cfg->scan_addr, sizeof(cfg->scan_addr), "%s", IPC_DEFAULT_SCAN_ADDR);
+	snprintf(cfg->control_addr, sizeof(cfg->control_addr), "%s", IPC_DEFAULT_CONTROL_ADDR);
 	cfg->control_timeout_ms = 2000;
 	cfg->resend_ivl_ms = 500;
 	cfg->max_age_ms = 5000;

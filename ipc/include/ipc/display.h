@@ -36,10 +36,6 @@
 /* Scans answered "confirm" whose outcome the display still waits for. */
 #define IPC_DISPLAY_PENDING 8
 
-/* Defaults: sockets in a directory the daemon owns, loopback ports for tcp. */
-#define IPC_DEFAULT_SCAN_ADDR	 "ipc:///run/custscan/scan.sock"
-#define IPC_DEFAULT_CONTROL_ADDR "ipc:///run/custscan/control.sock"
-
 struct ipc_display_config {
 	char scan_addr[IPC_ADDR_BUFSZ];	   /* bound REQ socket: scans out, results in */
 	char control_addr[IPC_ADDR_BUFSZ]; /* bound REP socket: the register's requests */

@@ -29,6 +29,9 @@
 
 /* Longest endpoint address, terminating NUL included (NN_SOCKADDR_MAX). */
 #define IPC_ADDR_BUFSZ 128
+/* Default addresses: sockets in a directory the daemon owns. */
+#define IPC_DEFAULT_SCAN_ADDR	 "ipc:///run/custscan/scan.sock"
+#define IPC_DEFAULT_CONTROL_ADDR "ipc:///run/custscan/control.sock"
 /* Customer ids and scan ids: 1..64 characters of [A-Za-z0-9_-]. */
 #define IPC_ID_MAX   64
 #define IPC_ID_BUFSZ (IPC_ID_MAX + 1)
