@@ -894,6 +894,12 @@ static void draw_scanning(struct display_render *r, const struct display_snapsho
 		panel.y = far_first ? c.y + c.h - panel.h : c.y;
 		col =
 		    rect(c.x, far_first ? c.y : panel.y + panel.h + gap, c.w, c.h - panel.h - gap);
+		/* A camera at the side: the text leans away from it. */
+		if (r->cfg.camera_side == DISPLAY_SIDE_LEFT)
+			col.x += col.w / 5;
+		if (r->cfg.camera_side == DISPLAY_SIDE_LEFT ||
+		    r->cfg.camera_side == DISPLAY_SIDE_RIGHT)
+			col.w -= col.w / 5;
 	}
 	draw_preview_panel(r, panel, snap, now);
 
@@ -1040,9 +1046,8 @@ static void draw_result(struct display_render *r, const struct display_snapshot 
 		ts.bold = false;
 		box = rect(c.x, y, c.w, frac(r->unit, 0.11));
 		draw_text(r, display_text(r->lang, DISPLAY_TEXT_WELCOME), box, &ts);
-		y += box.h;
 		ns.px = frac(r->unit, 0.12);
-		box = rect(c.x, y, c.w, frac(r->unit, 0.16));
+		box = rect(c.x, y + box.h, c.w, frac(r->unit, 0.16));
 		draw_text(r, snap->name, box, &ns);
 	} else {
 		box = rect(c.x, y, c.w, title_h);

@@ -159,7 +159,8 @@ static void register_answer(struct display_state *s, const struct display_event 
 {
 	switch (ev->answer) {
 	case DISPLAY_ANSWER_ATTACHED:
-		keep_name(s, ev->name ? ev->name : s->name);
+		if (ev->name) /* else the name given with ID_CONFIRMED, if any, stays */
+			keep_name(s, ev->name);
 		enter(s, DISPLAY_SCREEN_CONFIRMED);
 		break;
 	case DISPLAY_ANSWER_UNKNOWN:
