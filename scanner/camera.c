@@ -65,7 +65,8 @@ struct camera {
 	int64_t retry_at_us;	/* when a faulted source tries again */
 	int backoff_ms;		/* the next back-off */
 	int64_t start_us;	/* when start() was called (scan mode on) */
-	int64_t last_frame_us;	/* last frame, or stream start (stall detection) */
+	int64_t wait_from_us;	/* since when next() has waited without a frame */
+	bool delivered;		/* the last next() handed out a frame */
 	uint64_t sequence;	/* frames handed out, for scanner_frame.sequence */
 	char where[64];		/* the call that failed ("VIDIOC_S_FMT") */
 	int where_errno;	/* its errno */
@@ -183,10 +184,10 @@ static void set_state(struct camera *c, enum scanner_source_state state)
 		snprintf(s->message, sizeof(s->message), "camera %s is off (scan mode off)", dev);
 		break;
 	case SCANNER_SOURCE_STREAMING:
-		snprintf(
-		    s->message, sizeof(s->message), "camera %s streaming %s %dx%d at %d/%d fps",
-		    dev, scanner_fourcc_str(s->format.fourcc, fcc), s->format.width,
-		    s->format.height, s->format.fps_num, s->format.fps_den ? s->format.fps_den : 1);
+		snprintf(s->message, sizeof(s->message), "camera %s streaming %s %dx%d at %.3g fps",
+			 dev, scanner_fourcc_str(s->format.fourcc, fcc), s->format.width,
+			 s->format.height,
+			 s->format.fps_den ? (double)s->format.fps_num / s->format.fps_den : 0.0);
 		break;
 	case SCANNER_SOURCE_ABSENT:
 		snprintf(s->message, sizeof(s->message),
@@ -302,17 +303,20 @@ static const uint32_t luma_formats[] = {
 };
 #define N_LUMA_FORMATS (sizeof(luma_formats) / sizeof(luma_formats[0]))
 
+/* Most formats enumerated; vivid alone lists about sixty. */
+#define CAMERA_MAX_ENUM_FORMATS 128
+
 struct format_list {
-	size_t n;				      /* entries */
-	uint32_t fourcc[SCANNER_CAMINFO_MAX_FORMATS]; /* as enumerated */
-	bool emulated[SCANNER_CAMINFO_MAX_FORMATS];   /* from libv4l2's conversion */
-	char desc[SCANNER_CAMINFO_MAX_FORMATS][32];   /* description */
+	size_t n;				  /* entries */
+	uint32_t fourcc[CAMERA_MAX_ENUM_FORMATS]; /* as enumerated */
+	bool emulated[CAMERA_MAX_ENUM_FORMATS];	  /* from libv4l2's conversion */
+	char desc[CAMERA_MAX_ENUM_FORMATS][32];	  /* description */
 };
 
 static int enum_formats(int fd, struct format_list *fl)
 {
 	fl->n = 0;
-	for (uint32_t i = 0; fl->n < SCANNER_CAMINFO_MAX_FORMATS; i++) {
+	for (uint32_t i = 0; fl->n < CAMERA_MAX_ENUM_FORMATS; i++) {
 		struct v4l2_fmtdesc fd_;
 
 		memset(&fd_, 0, sizeof(fd_));
@@ -352,7 +356,8 @@ static int negotiate(struct camera *c)
 				if (fl.fourcc[i] != luma_formats[k] ||
 				    fl.emulated[i] != (pass == 1))
 					continue;
-				if (c->cfg.fourcc && fl.fourcc[i] != c->cfg.fourcc)
+				if ((c->cfg.fourcc && fl.fourcc[i] != c->cfg.fourcc) ||
+				    n_cand == sizeof(cand) / sizeof(cand[0]))
 					continue;
 				cand[n_cand] = fl.fourcc[i];
 				cand_emulated[n_cand++] = fl.emulated[i];
@@ -409,10 +414,21 @@ static void set_frame_rate(struct camera *c)
 		if (xioctl(c->fd, VIDIOC_S_PARM, &parm) != 0)
 			return;
 	}
-	/* timeperframe is seconds per frame: fps is its inverse. */
+	/* timeperframe is seconds per frame: fps is its inverse, reduced
+	 * (vivid's 720p60 says 12375/742500). */
 	if (parm.parm.capture.timeperframe.numerator) {
-		c->base.format.fps_num = (int)parm.parm.capture.timeperframe.denominator;
-		c->base.format.fps_den = (int)parm.parm.capture.timeperframe.numerator;
+		uint32_t a = parm.parm.capture.timeperframe.denominator;
+		uint32_t b = parm.parm.capture.timeperframe.numerator;
+		uint32_t x = a, y = b;
+
+		while (y) {
+			uint32_t t = x % y;
+
+			x = y;
+			y = t;
+		}
+		c->base.format.fps_num = (int)(a / x);
+		c->base.format.fps_den = (int)(b / x);
 	}
 }
 
@@ -684,7 +700,8 @@ static int camera_bringup(struct camera *c, enum scanner_source_state *state)
 		goto fail;
 	c->base.have_format = true;
 	c->base.stats.starts++;
-	c->last_frame_us = now_us();
+	c->wait_from_us = now_us();
+	c->delivered = false;
 	return 0;
 
 fail:
@@ -794,7 +811,7 @@ static void deliver(struct camera *c, const struct v4l2_buffer *b, int64_t now,
 	c->base.stats.frames++;
 	if (c->base.stats.first_frame_us < 0)
 		c->base.stats.first_frame_us = now - c->start_us;
-	c->last_frame_us = now;
+	c->delivered = true;
 	c->backoff_ms = c->cfg.retry_min_ms;
 	if (c->base.state != SCANNER_SOURCE_STREAMING)
 		set_state(c, SCANNER_SOURCE_STREAMING);
@@ -839,6 +856,13 @@ static int camera_next(struct scanner_source *src, int timeout_ms, struct scanne
 	int64_t deadline = now_us() + (int64_t)timeout_ms * 1000;
 	bool polled = false; /* poll at least once, even with a zero timeout */
 
+	/* The caller's time between calls is no stall: frames wait in the
+	 * driver meanwhile. Only time spent here without a frame counts. */
+	if (c->delivered) {
+		c->wait_from_us = deadline - (int64_t)timeout_ms * 1000;
+		c->delivered = false;
+	}
+
 	if (c->fd >= 0 && c->held >= 0) {
 		requeue(c, c->held);
 		c->held = -1;
@@ -872,7 +896,7 @@ static int camera_next(struct scanner_source *src, int timeout_ms, struct scanne
 			continue;
 		}
 
-		wait_until = c->last_frame_us + (int64_t)c->cfg.stall_ms * 1000;
+		wait_until = c->wait_from_us + (int64_t)c->cfg.stall_ms * 1000;
 		if (now >= wait_until) {
 			c->where_errno = 0;
 			camera_fault(c, SCANNER_SOURCE_STALLED);
@@ -1164,7 +1188,7 @@ int scanner_camera_describe(const char *device, struct scanner_caminfo *info,
 	info->capture = (caps & V4L2_CAP_VIDEO_CAPTURE) != 0;
 	info->streaming = (caps & V4L2_CAP_STREAMING) != 0;
 	if (info->capture && enum_formats(fd, &fl) == 0) {
-		for (size_t i = 0; i < fl.n; i++) {
+		for (size_t i = 0; i < fl.n && i < SCANNER_CAMINFO_MAX_FORMATS; i++) {
 			struct scanner_caminfo_format *f = &info->formats[info->n_formats++];
 
 			f->fourcc = fl.fourcc[i];

@@ -33,7 +33,7 @@
 
 /* ------------------------------------------------------------------ the simulated camera */
 
-#define SIM_MAX_FORMATS	 8
+#define SIM_MAX_FORMATS	 64
 #define SIM_MAX_BUFFERS	 8
 #define SIM_MAX_CONTROLS 16
 
@@ -637,6 +637,21 @@ static void test_mjpeg_only_converts(void **state)
 	assert_int_equal(next_within(src, 100, &f), 0);
 }
 
+static void test_long_format_list(void **state)
+{
+	struct scanner_source_format fmt;
+	struct scanner_source *src;
+
+	for (uint32_t i = 0; i < 40; i++) /* vivid lists about sixty formats */
+		sim_format(v4l2_fourcc('X', 'X', '0' + i / 10, '0' + i % 10), false);
+	sim_format(V4L2_PIX_FMT_YUYV, false);
+	sim_format(V4L2_PIX_FMT_GREY, false);
+	*state = src = open_cam();
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_GREY);
+}
+
 static void test_native_beats_emulated(void **state)
 {
 	struct scanner_source_format fmt;
@@ -904,6 +919,19 @@ static void test_stall_then_recover(void **state)
 	assert_int_equal(scanner_source_state(src), SCANNER_SOURCE_STREAMING);
 }
 
+static void test_slow_caller_is_no_stall(void **state)
+{
+	struct scanner_frame f;
+	struct scanner_source *src = streaming_cam(state);
+
+	sim.now_us += 5000000; /* the caller decoded for 5 s */
+	assert_int_equal(next_within(src, 100, &f), 0);
+	assert_int_equal(scanner_source_state(src), SCANNER_SOURCE_STREAMING);
+	sim.now_us += 5000000;
+	assert_int_equal(next_within(src, 0, &f), 0);
+	assert_int_equal(scanner_source_state(src), SCANNER_SOURCE_STREAMING);
+}
+
 static void test_zero_timeout_never_waits(void **state)
 {
 	struct scanner_frame f;
@@ -1158,6 +1186,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_prefers_grey, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_yuyv_luma_plane, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mjpeg_only_converts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_format_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_native_beats_emulated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nv12_padded_stride, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_size_clamped_by_camera, setup, teardown),
@@ -1177,6 +1206,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unplug_enodev_then_replug, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unplug_eio_then_replug, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stall_then_recover, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_slow_caller_is_no_stall, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_zero_timeout_never_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newest_frame_drops_stale, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_start_releases, setup, teardown),

@@ -257,7 +257,7 @@ int scanner_source_set_exposure_hint(struct scanner_source *src, int luma_mean);
 /* ------------------------------------------------------------------ probing */
 
 /* Fixed capacities of a camera description. */
-#define SCANNER_CAMINFO_MAX_FORMATS  16
+#define SCANNER_CAMINFO_MAX_FORMATS  64
 #define SCANNER_CAMINFO_MAX_SIZES    24
 #define SCANNER_CAMINFO_MAX_CONTROLS 48
 
