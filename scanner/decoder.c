@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "preprocess.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +48,9 @@ struct pass_def {
  * reads small and far codes for a fraction of a full-frame pass.
  */
 static const struct pass_def passes[] = {
+    {"located", 0, FILTER_LOCATED, false},
     {"small-stretch", 400, FILTER_STRETCH, false},
     {"small-inverted", 400, FILTER_STRETCH_INVERT, false},
-    {"located", 0, FILTER_LOCATED, false},
     {"region-stretch", 0, FILTER_STRETCH, true},
     {"region-inverted", 0, FILTER_STRETCH_INVERT, true},
     {"mid-blur", 640, FILTER_BLUR, false},
@@ -60,6 +61,8 @@ static const struct pass_def passes[] = {
     {"full", 0, FILTER_NONE, false},
 };
 #define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
+/* The first pass after the locator's: where the empty-frame gate sits. */
+#define PASS_AFTER_LOCATED 1
 _Static_assert(PASS_COUNT <= SCANNER_MAX_PASSES, "pass table larger than results can report");
 
 /* A region larger than this share of the frame is left to the full passes. */
@@ -170,6 +173,7 @@ struct scanner {
 	int current_factor;
 	int current_x0, current_y0;	   /* where the pass input starts in the frame */
 	const struct pp_rect *current_box; /* non-NULL: every symbol gets this box */
+	unsigned frames_unlocated;	   /* live frames in which the locator found nothing */
 
 	/* The locator and the rectified image of one located code. */
 	struct locator *locator;
@@ -186,6 +190,7 @@ void scanner_config_init_default(struct scanner_config *cfg)
 	cfg->budget_us = 25000;
 	cfg->all_passes = false;
 	cfg->pass_mask = 0;
+	cfg->sweep_every = 3;
 }
 
 int scanner_create(const struct scanner_config *cfg, struct scanner **out)
@@ -391,6 +396,8 @@ static void find_region(struct scanner *s, const uint8_t *small, int w, int h, i
 /* Module sizes tried for each located code, in pixels per module. */
 static const int rectify_scales[] = {4, 3, 6};
 #define RECTIFY_QUIET 4
+/* Rows of the upright strip a bar region is resampled to. */
+#define BAR_STRIP_ROWS 24
 
 /*
  * The located pass: finds QR codes geometrically and hands the engine a
@@ -441,7 +448,59 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 			}
 		}
 	}
+	for (size_t b = 0; b < s->located.n_bars; b++) {
+		const struct locator_bars *bars = &s->located.bars[b];
+		int w = locator_bars_width(bars);
+		size_t need = (size_t)w * BAR_STRIP_ROWS;
+		if (need > s->rectified_cap) {
+			uint8_t *p = realloc(s->rectified, need);
+			if (!p)
+				return SCANNER_ERR_NOMEM;
+			s->rectified = p;
+			s->rectified_cap = need;
+		}
+		struct pp_rect box = {
+		    (int)fmax(0, bars->origin.x - bars->height),
+		    (int)fmax(0, bars->origin.y - bars->height),
+		    (int)fmin(frame->width, bars->origin.x + bars->length + bars->height),
+		    (int)fmin(frame->height, bars->origin.y + bars->length + bars->height)};
+		/* Light and dark mode, each as sampled and then binarised: ZBar's
+		 * Code128 edge detector misses soft bar edges that a plain
+		 * threshold of the stretched strip makes sharp. */
+		for (int attempt = 0; attempt < 4; attempt++) {
+			bool invert = attempt >= 2;
+			locator_rectify_bars(frame, bars, invert, BAR_STRIP_ROWS, s->rectified);
+			if (attempt % 2)
+				pp_binarize(s->rectified, need);
+			s->current_box = &box;
+			size_t before = s->result->count;
+			int n = s->engine_ops->decode(s->engine, s->rectified, w, BAR_STRIP_ROWS,
+						      collect_symbol, s);
+			s->current_box = NULL;
+			if (n < 0)
+				return n;
+			if (s->result->count > before) {
+				read += (int)(s->result->count - before);
+				break;
+			}
+		}
+	}
 	return read;
+}
+
+/*
+ * In live use most frames show no code at all. When the locator found
+ * neither a QR candidate nor a bar region, only every sweep_every-th such
+ * frame goes on through the rest of the cascade (for what the locator
+ * misses: heavy blur, blown-out screens), so an empty frame usually costs
+ * the locator alone. Files and the exhaustive mode always run everything.
+ */
+static bool gate_closed(struct scanner *s)
+{
+	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1 ||
+	    s->located.n_codes || s->located.n_bars)
+		return false;
+	return ++s->frames_unlocated % (unsigned)s->cfg.sweep_every != 0;
 }
 
 int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
@@ -464,6 +523,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 
 	for (int i = 0; i < PASS_COUNT && (result->count == 0 || s->cfg.all_passes); i++) {
 		const struct pass_def *p = &passes[i];
+		if (i == PASS_AFTER_LOCATED && gate_closed(s))
+			break;
 		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
 			continue;
 		struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
@@ -498,7 +559,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			n = run_located_pass(s, frame);
 		} else {
 			const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
-			if (i == 0)
+			if (p->filter == FILTER_STRETCH && p->max_side && !p->region)
 				find_region(s, input, w, h, factor, frame);
 			n = s->engine_ops->decode(s->engine, input, w, h, collect_symbol, s);
 		}

@@ -13,6 +13,10 @@
 #include "scanner/image.h"
 
 #include <math.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +28,8 @@
 #define RUN_TOLERANCE 0.6
 /* Candidates seen on fewer scanlines than this are noise. */
 #define MIN_HITS 2
+/* Triples fitted as codes per frame, best geometry first. */
+#define MAX_FITTED 24
 /* Codes whose timing patterns match worse than this are not codes. */
 #define MIN_TIMING 0.7
 
@@ -35,6 +41,10 @@ struct locator {
 	size_t pixel_cap, block_cap;
 	struct locator_finder cand[LOCATOR_MAX_FINDERS * 4]; /* before MIN_HITS */
 	size_t n_cand;
+	uint8_t *small; /* the frame box-downscaled for the bar search */
+	size_t small_cap;
+	struct bar_cell *cells; /* structure tensor per cell of small */
+	size_t cell_cap;
 };
 
 int locator_create(struct locator **out)
@@ -55,6 +65,8 @@ void locator_destroy(struct locator *loc)
 	free(loc->block_sum);
 	free(loc->block_min);
 	free(loc->block_max);
+	free(loc->small);
+	free(loc->cells);
 	free(loc);
 }
 
@@ -333,8 +345,13 @@ static void test_candidate(struct locator *loc, int w, int h, const int r[5], in
 
 static void scan_finders(struct locator *loc, int w, int h)
 {
+	/* A finder's core is three modules high and modules are at least two
+	 * pixels in a frame this tall, so every other row still meets each
+	 * core at least three times. */
+	int step = h >= 600 ? 2 : 1;
+
 	loc->n_cand = 0;
-	for (int y = 0; y < h; y++) {
+	for (int y = 0; y < h; y += step) {
 		const uint8_t *row = loc->dark + (size_t)y * w;
 		int r[5] = {0}, n = 0;
 		uint8_t color = row[0];
@@ -351,7 +368,9 @@ static void scan_finders(struct locator *loc, int w, int h)
 				n++;
 			/* the centre run has the colour of runs 0, 2 and 4,
 			 * the colour that just ended */
-			if (n == 5)
+			/* cheap test first: the core run is the longest */
+			if (n == 5 && r[2] > r[0] && r[2] > r[1] && r[2] > r[3] && r[2] > r[4] &&
+			    r[0] + r[1] + r[2] + r[3] + r[4] >= 7)
 				test_candidate(loc, w, h, r, x, y, color);
 			if (x < w) {
 				color = row[x];
@@ -412,16 +431,21 @@ static bool find_alignment(const struct locator *loc, int w, int h, const struct
 			if (sw < code->module * 0.4 || sw > code->module * 1.8 ||
 			    sh < code->module * 0.4 || sh > code->module * 1.8)
 				continue;
-			/* the ring: light one module further out on all four sides */
-			int ring = (int)(code->module + 0.5);
-			int lx = l - ring / 2 - 1, rx = r + ring / 2 + 1;
-			int ty = t - ring / 2 - 1, by = b + ring / 2 + 1;
-			if (lx < 0 || rx >= w || ty < 0 || by >= h)
+			/* the rings: light half a module out on all four sides, dark
+			 * again one and a half modules out (a lone data module has
+			 * the first, not the second) */
+			int ring = (int)(code->module / 2 + 0.5) + 1;
+			int outer = (int)(code->module * 1.5 + 0.5) + 1;
+			if (l - outer < 0 || r + outer >= w || t - outer < 0 || b + outer >= h)
 				continue;
-			if (loc->dark[(size_t)y * w + lx] == core ||
-			    loc->dark[(size_t)y * w + rx] == core ||
-			    loc->dark[(size_t)ty * w + x] == core ||
-			    loc->dark[(size_t)by * w + x] == core)
+			const uint8_t *row = loc->dark + (size_t)y * w;
+			if (row[l - ring] == core || row[r + ring] == core ||
+			    loc->dark[(size_t)(t - ring) * w + x] == core ||
+			    loc->dark[(size_t)(b + ring) * w + x] == core)
+				continue;
+			if (row[l - outer] != core || row[r + outer] != core ||
+			    loc->dark[(size_t)(t - outer) * w + x] != core ||
+			    loc->dark[(size_t)(b + outer) * w + x] != core)
 				continue;
 			struct locator_point c = {(l + r) / 2.0 + 0.5, (t + b) / 2.0 + 0.5};
 			double d = dist(c, p);
@@ -443,22 +467,88 @@ static bool find_alignment(const struct locator *loc, int w, int h, const struct
  */
 static double timing_score(const struct locator *loc, int w, int h, const struct locator_code *code)
 {
-	int n = code->size, good = 0, total = 0;
+	int n = code->size;
 	uint8_t dark = code->inverted ? 0 : 1;
+	double best = 0;
 
-	for (int i = 8; i <= n - 9; i++) {
-		for (int axis = 0; axis < 2; axis++) {
-			double u = axis ? 6.5 : i + 0.5, v = axis ? i + 0.5 : 6.5;
-			struct locator_point p = locator_map(&code->map, u, v);
-			int x = (int)p.x, y = (int)p.y;
-			if (x < 0 || y < 0 || x >= w || y >= h)
-				continue;
-			bool want_dark = (i % 2) == 0;
-			good += (loc->dark[(size_t)y * w + x] == dark) == want_dark;
-			total++;
+	/* The map is only as good as the finder centres and the fourth
+	 * corner: allow it half a module of slack either way. */
+	for (int shift = 0; shift < 9; shift++) {
+		double su = (shift % 3 - 1) * 0.5, sv = (shift / 3 - 1) * 0.5;
+		int good = 0, total = 0;
+		for (int i = 8; i <= n - 9; i++) {
+			for (int axis = 0; axis < 2; axis++) {
+				double u = (axis ? 6.5 : i + 0.5) + su,
+				       v = (axis ? i + 0.5 : 6.5) + sv;
+				struct locator_point p = locator_map(&code->map, u, v);
+				int x = (int)p.x, y = (int)p.y;
+				if (x < 0 || y < 0 || x >= w || y >= h)
+					continue;
+				bool want_dark = (i % 2) == 0;
+				good += (loc->dark[(size_t)y * w + x] == dark) == want_dark;
+				total++;
+			}
+		}
+		if (total && (double)good / total > best)
+			best = (double)good / total;
+	}
+	return best;
+}
+
+/* Builds the code for finders a (corner), b (along u), c (along v). */
+/*
+ * A fitted map is sane when the outer corners lie near the finders they
+ * belong to: a nearly singular fit through a wrong alignment point still
+ * passes through the finders but flings the corners away.
+ */
+static bool map_sane(const struct locator_code *code, const struct locator_finder *fa,
+		     const struct locator_finder *fb, const struct locator_finder *fc)
+{
+	int n = code->size;
+	double reach = 8 * code->module;
+	return dist(locator_map(&code->map, 0, 0), fa->center) < reach &&
+	       dist(locator_map(&code->map, n, 0), fb->center) < reach &&
+	       dist(locator_map(&code->map, 0, n), fc->center) < reach;
+}
+
+/*
+ * Fits the code of the given version to finders a (corner), b (along u) and
+ * c (along v): the parallelogram's fourth corner first, then the alignment
+ * pattern where there is one. Returns its timing score (0 if degenerate).
+ */
+static double fit_version(const struct locator *loc, int w, int h, const struct locator_finder *fa,
+			  const struct locator_finder *fb, const struct locator_finder *fc,
+			  int version, struct locator_code *code)
+{
+	int n = 17 + 4 * version;
+
+	code->size = n;
+	struct locator_point d = {fb->center.x + fc->center.x - fa->center.x,
+				  fb->center.y + fc->center.y - fa->center.y};
+	struct locator_point src[4] = {
+	    {3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}, {n - 3.5, n - 3.5}};
+	struct locator_point dst[4] = {fa->center, fb->center, fc->center, d};
+	if (perspective_fit(&code->map, src, dst))
+		return 0;
+	/* Under perspective the parallelogram's fourth corner is off; the
+	 * alignment pattern (version 2 and up) pins it down. A blob taken
+	 * for it by mistake shows in the timing patterns, so the refined map
+	 * is kept only if they fit it at least as well. */
+	double timing = timing_score(loc, w, h, code);
+	struct locator_point align;
+	if (version >= 2 && find_alignment(loc, w, h, code, &align)) {
+		src[3] = (struct locator_point){n - 6.5, n - 6.5};
+		dst[3] = align;
+		struct locator_code refined = *code;
+		if (!perspective_fit(&refined.map, src, dst) && map_sane(&refined, fa, fb, fc)) {
+			double t = timing_score(loc, w, h, &refined);
+			if (t >= timing) {
+				code->map = refined.map;
+				timing = t;
+			}
 		}
 	}
-	return total ? (double)good / total : 0;
+	return timing;
 }
 
 /* Builds the code for finders a (corner), b (along u), c (along v). */
@@ -472,39 +562,31 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
 	double module =
 	    (fa->module + fb->module + fc->module) / 3 * fmax(fabs(cos(turn)), fabs(sin(turn)));
 	double across = (dist(fa->center, fb->center) + dist(fa->center, fc->center)) / 2;
-	int version = (int)lround((across / module + 7 - 17) / 4);
-	if (version < 1)
-		version = 1;
-	if (version > 40)
+	int estimate = (int)lround((across / module + 7 - 17) / 4);
+	if (estimate > 41)
 		return false;
-	int n = 17 + 4 * version;
 
-	code->size = n;
 	code->module = module;
 	code->inverted = fa->inverted;
 	code->finders[0] = fa->center;
 	code->finders[1] = fb->center;
 	code->finders[2] = fc->center;
-	struct locator_point d = {fb->center.x + fc->center.x - fa->center.x,
-				  fb->center.y + fc->center.y - fa->center.y};
-	struct locator_point src[4] = {
-	    {3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}, {n - 3.5, n - 3.5}};
-	struct locator_point dst[4] = {fa->center, fb->center, fc->center, d};
-	if (perspective_fit(&code->map, src, dst))
-		return false;
-	/* Under perspective the parallelogram's fourth corner is off; the
-	 * alignment pattern (version 2 and up) pins it down. */
-	struct locator_point align;
-	if (version >= 2 && find_alignment(loc, w, h, code, &align)) {
-		src[3] = (struct locator_point){n - 6.5, n - 6.5};
-		dst[3] = align;
-		struct locator_perspective refined;
-		if (!perspective_fit(&refined, src, dst))
-			code->map = refined;
+	/* Perspective and blur skew the module estimate: of the versions
+	 * next to the estimate, the one whose timing patterns fit wins. */
+	double timing = 0;
+	struct locator_code trial = *code;
+	for (int version = estimate - 1; version <= estimate + 1; version++) {
+		if (version < 1 || version > 40)
+			continue;
+		double t = fit_version(loc, w, h, fa, fb, fc, version, &trial);
+		if (t > timing) {
+			timing = t;
+			*code = trial;
+		}
 	}
-	double timing = timing_score(loc, w, h, code);
 	if (timing < MIN_TIMING)
 		return false;
+	int n = code->size;
 	code->corners[0] = locator_map(&code->map, 0, 0);
 	code->corners[1] = locator_map(&code->map, n, 0);
 	code->corners[2] = locator_map(&code->map, n, n);
@@ -529,22 +611,30 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 				double mx = fmax(f[i].module, fmax(f[j].module, f[k].module));
 				if (mx > 2 * mn)
 					continue;
-				/* the corner is where the angle is closest to 90 degrees */
+				/* the corner finder faces the longest side, the
+				 * diagonal; perspective can bend its angle further
+				 * from 90 degrees than another's, so the angle only
+				 * bounds it */
 				int idx[3] = {(int)i, (int)j, (int)k};
-				double best_cos = 2;
+				double longest = -1;
 				int corner = 0;
 				for (int a = 0; a < 3; a++) {
-					struct locator_point pa = f[idx[a]].center;
-					struct locator_point pb = f[idx[(a + 1) % 3]].center;
-					struct locator_point pc = f[idx[(a + 2) % 3]].center;
-					double ux = pb.x - pa.x, uy = pb.y - pa.y;
-					double vx = pc.x - pa.x, vy = pc.y - pa.y;
-					double c = fabs(ux * vx + uy * vy) /
-						   (hypot(ux, uy) * hypot(vx, vy) + 1e-9);
-					if (c < best_cos) {
-						best_cos = c;
+					double side = dist(f[idx[(a + 1) % 3]].center,
+							   f[idx[(a + 2) % 3]].center);
+					if (side > longest) {
+						longest = side;
 						corner = a;
 					}
+				}
+				double best_cos;
+				{
+					struct locator_point pa = f[idx[corner]].center;
+					struct locator_point pb = f[idx[(corner + 1) % 3]].center;
+					struct locator_point pc = f[idx[(corner + 2) % 3]].center;
+					double ux = pb.x - pa.x, uy = pb.y - pa.y;
+					double vx = pc.x - pa.x, vy = pc.y - pa.y;
+					best_cos = fabs(ux * vx + uy * vy) /
+						   (hypot(ux, uy) * hypot(vx, vy) + 1e-9);
 				}
 				int a = idx[corner], b = idx[(corner + 1) % 3],
 				    c = idx[(corner + 2) % 3];
@@ -571,17 +661,255 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 			}
 		}
 	}
+	/* The geometrically best triples are fitted; among those, the codes
+	 * whose timing patterns fit best claim their finders first, since a
+	 * stray finder-like blob can make a tidier triangle than the code's
+	 * own three under perspective. */
 	qsort(triples, nt, sizeof(triples[0]), compare_triples);
-	bool used[LOCATOR_MAX_FINDERS] = {false};
-	for (size_t t = 0; t < nt && res->n_codes < LOCATOR_MAX_CODES; t++) {
-		const struct triple *tr = &triples[t];
-		if (used[tr->a] || used[tr->b] || used[tr->c])
-			continue;
-		if (make_code(loc, w, h, &f[tr->a], &f[tr->b], &f[tr->c], tr->score,
-			      &res->codes[res->n_codes])) {
-			res->n_codes++;
-			used[tr->a] = used[tr->b] = used[tr->c] = true;
+	struct fitted {
+		struct locator_code code;
+		const struct triple *triple;
+	} fitted[MAX_FITTED];
+	size_t nf = 0;
+	for (size_t t = 0; t < nt && nf < MAX_FITTED; t++) {
+		if (make_code(loc, w, h, &f[triples[t].a], &f[triples[t].b], &f[triples[t].c],
+			      triples[t].score, &fitted[nf].code)) {
+			fitted[nf].triple = &triples[t];
+			nf++;
 		}
+	}
+	bool used[LOCATOR_MAX_FINDERS] = {false};
+	while (res->n_codes < LOCATOR_MAX_CODES) {
+		int best = -1;
+		for (size_t i = 0; i < nf; i++) {
+			const struct triple *tr = fitted[i].triple;
+			if (used[tr->a] || used[tr->b] || used[tr->c])
+				continue;
+			if (best < 0 || fitted[i].code.confidence > fitted[best].code.confidence)
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		const struct triple *tr = fitted[best].triple;
+		res->codes[res->n_codes++] = fitted[best].code;
+		used[tr->a] = used[tr->b] = used[tr->c] = true;
+	}
+}
+
+/* ------------------------------------------------------------ bar regions */
+
+/* Bar search: the frame is downscaled so its long side is at most this,
+ * then cut into cells of BAR_CELL pixels. */
+#define BAR_MAX_SIDE 480
+#define BAR_CELL     6
+/* A cell is part of a bar region when its mean squared gradient and the
+ * coherence of its gradient directions (1 = all parallel) exceed these. */
+#define BAR_MIN_ENERGY	  300.0
+#define BAR_MIN_COHERENCE 0.8
+/* Cells in a region, at least; and most cells a region grows to. */
+#define BAR_MIN_CELLS  5
+#define BAR_MAX_REGION 2048
+
+struct bar_cell {
+	float angle; /* gradient direction, radians, in (-pi/2, pi/2] */
+	uint8_t bar; /* 1: energetic and coherent; 2: already in a region */
+};
+
+static int grow_bars(struct locator *loc, size_t small, size_t cells)
+{
+	if (small > loc->small_cap) {
+		uint8_t *p = realloc(loc->small, small);
+		if (!p)
+			return SCANNER_ERR_NOMEM;
+		loc->small = p;
+		loc->small_cap = small;
+	}
+	if (cells > loc->cell_cap) {
+		struct bar_cell *c = realloc(loc->cells, cells * sizeof(*c));
+		if (!c)
+			return SCANNER_ERR_NOMEM;
+		loc->cells = c;
+		loc->cell_cap = cells;
+	}
+	return 0;
+}
+
+static double angle_diff(double a, double b)
+{
+	double d = fmod(fabs(a - b), M_PI);
+	return d > M_PI / 2 ? M_PI - d : d;
+}
+
+/*
+ * Structure tensor per cell of the small image: the gradient's energy and
+ * how parallel it is. Bars give strong, parallel gradients; text and
+ * clutter give strong gradients in all directions.
+ */
+static void bar_cells(struct locator *loc, int sw, int sh, int cw, int ch)
+{
+	for (int cy = 0; cy < ch; cy++) {
+		for (int cx = 0; cx < cw; cx++) {
+			double jxx = 0, jyy = 0, jxy = 0;
+			for (int y = cy * BAR_CELL; y < (cy + 1) * BAR_CELL; y++) {
+				if (y < 1 || y >= sh - 1)
+					continue;
+				const uint8_t *r = loc->small + (size_t)y * sw;
+				for (int x = cx * BAR_CELL; x < (cx + 1) * BAR_CELL; x++) {
+					if (x < 1 || x >= sw - 1)
+						continue;
+					double gx = r[x + 1] - r[x - 1], gy = r[x + sw] - r[x - sw];
+					jxx += gx * gx;
+					jyy += gy * gy;
+					jxy += gx * gy;
+				}
+			}
+			double energy = jxx + jyy;
+			double coherence =
+			    energy > 0 ? sqrt((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / energy
+				       : 0;
+			struct bar_cell *c = &loc->cells[cy * cw + cx];
+			c->angle = (float)(0.5 * atan2(2 * jxy, jxx - jyy));
+			c->bar = energy / (BAR_CELL * BAR_CELL) > BAR_MIN_ENERGY &&
+				 coherence > BAR_MIN_COHERENCE;
+		}
+	}
+}
+
+/* Grows a region of parallel bar cells from seed and describes it as a
+ * rotated rectangle in frame pixels. */
+static bool bar_region(struct locator *loc, int cw, int ch, int seed, int factor,
+		       struct locator_bars *out)
+{
+	int queue[BAR_MAX_REGION];
+	int head = 0, tail = 0;
+	double angle = loc->cells[seed].angle;
+	double sum_c = 0, sum_s = 0;
+
+	queue[tail++] = seed;
+	loc->cells[seed].bar = 2;
+	while (head < tail) {
+		int c = queue[head++], x = c % cw, y = c / cw;
+		sum_c += cos(2 * loc->cells[c].angle);
+		sum_s += sin(2 * loc->cells[c].angle);
+		for (int dy = -1; dy <= 1; dy++) {
+			for (int dx = -1; dx <= 1; dx++) {
+				int nx = x + dx, ny = y + dy;
+				if (nx < 0 || ny < 0 || nx >= cw || ny >= ch ||
+				    tail >= BAR_MAX_REGION)
+					continue;
+				struct bar_cell *n = &loc->cells[ny * cw + nx];
+				if (n->bar == 1 && angle_diff(n->angle, angle) < 0.26) {
+					n->bar = 2;
+					queue[tail++] = ny * cw + nx;
+				}
+			}
+		}
+	}
+	if (tail < BAR_MIN_CELLS)
+		return false;
+	angle = 0.5 * atan2(sum_s, sum_c);
+	double ux = cos(angle), uy = sin(angle);
+	double umin = 1e9, umax = -1e9, vmin = 1e9, vmax = -1e9;
+	for (int i = 0; i < tail; i++) {
+		double px = (queue[i] % cw + 0.5) * BAR_CELL, py = (queue[i] / cw + 0.5) * BAR_CELL;
+		double u = px * ux + py * uy, v = -px * uy + py * ux;
+		umin = fmin(umin, u);
+		umax = fmax(umax, u);
+		vmin = fmin(vmin, v);
+		vmax = fmax(vmax, v);
+	}
+	/* Cells are sampled at their centres: widen by a cell, then add a
+	 * quiet zone of a tenth of the length on each end. */
+	double len = umax - umin + BAR_CELL, hgt = vmax - vmin + BAR_CELL;
+	if (len < 3 * BAR_CELL || len < hgt * 0.8)
+		return false; /* too short across the bars to be a code */
+	double margin = len * 0.12 + BAR_CELL;
+	umin -= BAR_CELL / 2.0 + margin;
+	umax += BAR_CELL / 2.0 + margin;
+	vmin -= BAR_CELL / 2.0;
+	vmax += BAR_CELL / 2.0;
+	out->angle = angle;
+	out->origin.x = (umin * ux - vmin * uy) * factor;
+	out->origin.y = (umin * uy + vmin * ux) * factor;
+	out->length = (umax - umin) * factor;
+	out->height = (vmax - vmin) * factor;
+	out->confidence = sqrt(sum_c * sum_c + sum_s * sum_s) / tail;
+	return true;
+}
+
+static int find_bars(struct locator *loc, const struct scanner_frame *f, struct locator_result *res)
+{
+	int long_side = f->width > f->height ? f->width : f->height;
+	int factor = (long_side + BAR_MAX_SIDE - 1) / BAR_MAX_SIDE;
+	int sw = f->width / factor, sh = f->height / factor;
+	int cw = sw / BAR_CELL, ch = sh / BAR_CELL;
+
+	if (cw < 3 || ch < 3)
+		return 0;
+	int rc = grow_bars(loc, (size_t)sw * sh, (size_t)cw * ch);
+	if (rc)
+		return rc;
+	for (int y = 0; y < sh; y++) {
+		uint8_t *out = loc->small + (size_t)y * sw;
+		for (int x = 0; x < sw; x++) {
+			unsigned acc = 0;
+			for (int j = 0; j < factor; j++) {
+				const uint8_t *r = f->luma + (size_t)(y * factor + j) * f->stride;
+				for (int i = 0; i < factor; i++)
+					acc += r[x * factor + i];
+			}
+			out[x] = (uint8_t)(acc / (unsigned)(factor * factor));
+		}
+	}
+	bar_cells(loc, sw, sh, cw, ch);
+	for (int c = 0; c < cw * ch && res->n_bars < LOCATOR_MAX_BARS; c++) {
+		if (loc->cells[c].bar != 1)
+			continue;
+		if (bar_region(loc, cw, ch, c, factor, &res->bars[res->n_bars]))
+			res->n_bars++;
+	}
+	return 0;
+}
+
+int locator_bars_width(const struct locator_bars *bars)
+{
+	int w = (int)(bars->length + 0.5);
+	return w < 1 ? 1 : w > SCANNER_IMAGE_MAX_SIDE ? SCANNER_IMAGE_MAX_SIDE : w;
+}
+
+void locator_rectify_bars(const struct scanner_frame *f, const struct locator_bars *bars,
+			  bool invert, int height, uint8_t *out)
+{
+	int w = locator_bars_width(bars);
+	double ux = cos(bars->angle), uy = sin(bars->angle);
+	uint8_t lo = 255, hi = 0;
+
+	for (int oy = 0; oy < height; oy++) {
+		double v = (oy + 0.5) * bars->height / height;
+		for (int ox = 0; ox < w; ox++) {
+			double x = bars->origin.x + (ox + 0.5) * ux - v * uy - 0.5;
+			double y = bars->origin.y + (ox + 0.5) * uy + v * ux - 0.5;
+			int x0 = (int)floor(x), y0 = (int)floor(y);
+			uint8_t *o = &out[(size_t)oy * w + ox];
+			if (x0 < 0 || y0 < 0 || x0 + 1 >= f->width || y0 + 1 >= f->height) {
+				*o = invert ? 0 : 255; /* off the frame: quiet zone */
+				continue;
+			}
+			double fx = x - x0, fy = y - y0;
+			const uint8_t *r0 = f->luma + (size_t)y0 * f->stride + x0;
+			const uint8_t *r1 = r0 + f->stride;
+			double val = (r0[0] * (1 - fx) + r0[1] * fx) * (1 - fy) +
+				     (r1[0] * (1 - fx) + r1[1] * fx) * fy;
+			*o = (uint8_t)(val + 0.5);
+			lo = *o < lo ? *o : lo;
+			hi = *o > hi ? *o : hi;
+		}
+	}
+	int range = hi > lo ? hi - lo : 1;
+	for (size_t i = 0; i < (size_t)w * height; i++) {
+		int s = (out[i] - lo) * 255 / range;
+		s = s < 0 ? 0 : s > 255 ? 255 : s;
+		out[i] = (uint8_t)(invert ? 255 - s : s);
 	}
 }
 
@@ -609,7 +937,7 @@ int locator_find(struct locator *loc, const struct scanner_frame *frame, struct 
 		if (loc->cand[i].hits >= MIN_HITS)
 			res->finders[res->n_finders++] = loc->cand[i];
 	group_codes(loc, frame->width, frame->height, res);
-	return 0;
+	return find_bars(loc, frame, res);
 }
 
 /* ------------------------------------------------------------ rectification */

@@ -65,6 +65,12 @@ void pp_stretch(uint8_t *img, size_t n, int lo_permille, int hi_permille)
 		img[i] = lut[img[i]];
 }
 
+void pp_binarize(uint8_t *img, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		img[i] = img[i] < 128 ? 0 : 255;
+}
+
 void pp_invert(uint8_t *img, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

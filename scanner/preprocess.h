@@ -33,6 +33,10 @@ void pp_downscale(struct pp_view src, int factor, uint8_t *dst);
  */
 void pp_stretch(uint8_t *img, size_t n, int lo_permille, int hi_permille);
 
+/* Sets every pixel below 128 to 0 and the rest to 255, in place: for an
+ * image already stretched to the full range. */
+void pp_binarize(uint8_t *img, size_t n);
+
 /* Inverts in place: dark-mode cards show light modules on a dark screen. */
 void pp_invert(uint8_t *img, size_t n);
 

@@ -33,7 +33,6 @@ static const char *const KNOWN_MISSES[] = {
     "overexposed/000.png", /* dark-mode QR, light modules bloomed together */
     "defocus/001.png",	   /* disc blur of 2.3 px on 3.4 px modules */
     "motion_blur/001.png", /* 3.8 px smear on 2.9 px modules */
-    "rotation/001.png",	   /* Code128 turned 130 degrees, 2.5 px/module */
     "finger/000.png",	   /* dark-mode QR, finger and glare near a finder */
 };
 

@@ -200,4 +200,12 @@ int phonesim_render(const struct phonesim_scene *scene, uint64_t noise_seed,
  */
 bool phonesim_code_visible(const struct phonesim_scene *scene);
 
+/*
+ * The code's outer corners (quiet zone not included) in camera pixels:
+ * top-left, top-right, bottom-right, bottom-left in the code's own
+ * orientation. Returns 0, or -1 for a negative scene or a corner behind the
+ * camera. Ground truth for the locator's tests.
+ */
+int phonesim_code_corners(const struct phonesim_scene *scene, double corners[4][2]);
+
 #endif

@@ -990,6 +990,30 @@ bool phonesim_code_visible(const struct phonesim_scene *sc)
 	return ok;
 }
 
+int phonesim_code_corners(const struct phonesim_scene *sc, double corners[4][2])
+{
+	static const double sign[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+	struct render_ctx ctx;
+	int rc = 0;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.sc = sc;
+	if (sc->symbology == PHONESIM_NONE)
+		return -1;
+	if (setup(&ctx)) {
+		phonesim_symbol_release(&ctx.sym);
+		return -1;
+	}
+	for (int i = 0; i < 4 && !rc; i++) {
+		double u, v;
+		code_to_screen(&ctx, sign[i][0] * ctx.half_a, sign[i][1] * ctx.half_b, &u, &v);
+		if (!persp_map(ctx.h, u, v, &corners[i][0], &corners[i][1]))
+			rc = -1;
+	}
+	phonesim_symbol_release(&ctx.sym);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- render */
 
 int phonesim_render(const struct phonesim_scene *sc, uint64_t noise_seed, struct scanner_image *img)

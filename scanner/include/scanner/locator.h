@@ -63,11 +63,27 @@ struct locator_code {
 	double confidence;		 /* 0..1: how square and consistent */
 };
 
+/*
+ * A region of parallel bars (a Code128 candidate): a rotated rectangle whose
+ * u axis runs across the bars and v axis along them.
+ */
+struct locator_bars {
+	struct locator_point origin; /* corner at u = 0, v = 0, frame pixels */
+	double angle;		     /* direction of u, radians */
+	double length;		     /* extent along u (across the bars), pixels */
+	double height;		     /* extent along v (along the bars), pixels */
+	double confidence;	     /* 0..1: how parallel the edges are */
+};
+
+#define LOCATOR_MAX_BARS 4
+
 struct locator_result {
 	size_t n_finders;
 	struct locator_finder finders[LOCATOR_MAX_FINDERS];
 	size_t n_codes;
 	struct locator_code codes[LOCATOR_MAX_CODES];
+	size_t n_bars;
+	struct locator_bars bars[LOCATOR_MAX_BARS];
 };
 
 struct locator;
@@ -98,5 +114,15 @@ struct locator_point locator_map(const struct locator_perspective *p, double u, 
 int locator_rectified_side(const struct locator_code *code, int px_per_module, int quiet);
 int locator_rectify(const struct scanner_frame *frame, const struct locator_code *code,
 		    int px_per_module, int quiet, uint8_t *out);
+
+/*
+ * Writes an upright strip of a bar region into out (width x height bytes):
+ * bars vertical, read across at the frame's own resolution (width is
+ * locator_bars_width(bars)), height rows sampled along the bars. invert
+ * makes light bars on dark (dark mode) dark on light.
+ */
+int locator_bars_width(const struct locator_bars *bars);
+void locator_rectify_bars(const struct scanner_frame *frame, const struct locator_bars *bars,
+			  bool invert, int height, uint8_t *out);
 
 #endif
