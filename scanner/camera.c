@@ -733,18 +733,34 @@ static size_t luma_bytes_needed(const struct camera *c)
 	return rows * c->bytesperline;
 }
 
+/* True when another buffer is ready now (a poll that does not wait). */
+static bool buffer_ready(struct camera *c)
+{
+	struct pollfd pfd;
+
+	memset(&pfd, 0, sizeof(pfd));
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
 /*
  * Dequeues every ready buffer and keeps the newest; the older ones go back
  * to the driver at once and count as dropped. Returns the index kept, -1 when
  * none was ready, or -2 on a device error (where/where_errno set).
+ *
+ * Readiness is asked with poll rather than by a DQBUF that fails with
+ * EAGAIN, since libv4l2 prints every failed DQBUF on stderr.
  */
 static int dequeue_newest(struct camera *c, struct v4l2_buffer *newest)
 {
 	int kept = -1;
 
-	for (;;) {
+	for (unsigned i = 0; i < c->n_bufs; i++) {
 		struct v4l2_buffer b;
 
+		if (i > 0 && !buffer_ready(c))
+			return kept;
 		memset(&b, 0, sizeof(b));
 		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 		b.memory = V4L2_MEMORY_MMAP;
@@ -773,6 +789,7 @@ static int dequeue_newest(struct camera *c, struct v4l2_buffer *newest)
 		kept = (int)b.index;
 		*newest = b;
 	}
+	return kept;
 }
 
 static void deliver(struct camera *c, const struct v4l2_buffer *b, int64_t now,

@@ -82,6 +82,8 @@ struct sim {
 	bool streaming;		      /* STREAMON */
 	uint32_t seq;		      /* frames captured */
 	int64_t now_us;		      /* the fake clock */
+	int64_t capture_us;	      /* when frames were last captured */
+	int dqbuf_eagain;	      /* DQBUF calls with nothing ready */
 };
 
 static struct sim sim;
@@ -334,6 +336,7 @@ static int sim_ioctl(unsigned long req, void *arg)
 		struct v4l2_buffer *b = arg;
 
 		if (!sim.n_ready) {
+			sim.dqbuf_eagain++; /* libv4l2 would print this on stderr */
 			errno = EAGAIN;
 			return -1;
 		}
@@ -496,11 +499,15 @@ int __wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 		fds[0].revents = POLLERR | POLLHUP;
 		return 1;
 	}
-	if (sim.streaming && !sim.stalled)
+	/* Frames arrive while time passes: not during a poll that does not
+	 * wait right after the last capture. */
+	if (sim.streaming && !sim.stalled && (timeout != 0 || sim.now_us != sim.capture_us))
 		for (int i = 0; i < sim.frames_per_poll; i++)
 			sim_capture();
 	if (sim.n_ready) {
-		sim.now_us += 1000;
+		if (timeout != 0 || sim.now_us != sim.capture_us)
+			sim.now_us += 1000;
+		sim.capture_us = sim.now_us;
 		fds[0].revents = POLLIN;
 		return 1;
 	}
@@ -566,6 +573,7 @@ static int teardown(void **state)
 {
 	scanner_source_destroy(*state);
 	assert_released();
+	assert_int_equal(sim.dqbuf_eagain, 0);
 	return 0;
 }
 

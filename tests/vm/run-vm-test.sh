@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-vm-test.sh - the camera source against a real kernel V4L2 driver.
 #
-#   run-vm-test.sh VM_CAPTURE WORKDIR
+#   run-vm-test.sh VM_CAPTURE WORKDIR [CUSTSCAN_PROBE]
 #
 # Boots Debian's own kernel under qemu (TCG: the CI machines' /dev/kvm cannot
 # boot a stock kernel) with an initramfs holding busybox, the media modules,
@@ -18,8 +18,9 @@
 # Based on the measured recipe in ../shared/vm-v4l2 (about 7 s a boot).
 set -euo pipefail
 
-CAPTURE=${1:?usage: run-vm-test.sh VM_CAPTURE WORKDIR}
-WORK=${2:?usage: run-vm-test.sh VM_CAPTURE WORKDIR}
+CAPTURE=${1:?usage: run-vm-test.sh VM_CAPTURE WORKDIR [CUSTSCAN_PROBE]}
+WORK=${2:?usage: run-vm-test.sh VM_CAPTURE WORKDIR [CUSTSCAN_PROBE]}
+PROBE=${3:-}
 TEXT=${TEXT:-CUST#VM4L2-42}
 EXPECT=${EXPECT:-$TEXT} # EXPECT=other: negative control, must fail
 TIMEOUT=${TIMEOUT:-240}
@@ -59,6 +60,7 @@ add_bin() {
   done
 }
 add_bin "$CAPTURE"
+[ -z "$PROBE" ] || add_bin "$PROBE"
 add_bin "$(command -v v4l2-ctl)"
 
 # The frame fed into vivid's output: a QR code on white, 8-bit GREY.
@@ -112,7 +114,20 @@ for m in $ORDER; do
   esac || echo "insmod \$m failed"
 done
 if sh /feed.sh; then
-  vm_capture /dev/video0 '$EXPECT' /unplug.sh /replug.sh
+  vm_capture /dev/video0 '$EXPECT' /unplug.sh /replug.sh >/tmp/capture.log 2>&1
+  rc=\$?
+  cat /tmp/capture.log
+  # custscan-probe as an installer runs it: list, then check and save a frame.
+  if [ \$rc = 0 ] && [ -x /bin/custscan-probe ]; then
+    custscan-probe | grep -E '^/dev/video|format GREY|control .*Gain' | sed 's/^/PROBE /'
+    custscan-probe --device /dev/video0 --size 1280x720 --save /tmp/frame.png >/tmp/probe.log 2>&1
+    sed 's/^/PROBE /' /tmp/probe.log
+    if grep -q 'customer id VM4L2-42' /tmp/probe.log && [ -s /tmp/frame.png ]; then
+      echo "CHECK ok: custscan-probe read the card and saved the frame"
+    else
+      echo "RESULT: FAIL custscan-probe"
+    fi
+  fi
 else
   echo "RESULT: FAIL vivid setup"
 fi
@@ -138,6 +153,6 @@ timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nodefau
   -nographic -no-reboot -serial stdio -kernel "$KERNEL" -initrd "$INITRD" \
   -append "console=ttyS0 panic=-1 quiet" </dev/null >"$LOG" 2>&1 || true
 end=$(date +%s)
-tr -d '\r' <"$LOG" | grep -a -E '^(CHECK|STATE|FORMAT|CONTROL|DECODE|STATS|RESULT|LOG)|insmod|FAIL' || true
+tr -d '\r' <"$LOG" | grep -a -E '^(CHECK|STATE|FORMAT|CONTROL|DECODE|STATS|RESULT|LOG|PROBE)|insmod|FAIL' || true
 echo "vm: kernel $KV, $((end - start)) s"
-tr -d '\r' <"$LOG" | grep -aq '^RESULT: PASS'
+tr -d '\r' <"$LOG" | grep -aq '^RESULT: PASS' && ! tr -d '\r' <"$LOG" | grep -aq '^RESULT: FAIL'
