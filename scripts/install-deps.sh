@@ -12,6 +12,9 @@ build_pkgs=(
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev clang-format cppcheck valgrind
   zbar-tools
+  # the camera test against vivid in a qemu guest (tests/vm): about 1 min to
+  # install; linux-image-amd64 puts Debian's kernel in /boot for the guest
+  qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils
 )
 
 pkgs=("${build_pkgs[@]}")
