@@ -37,6 +37,7 @@ struct pass_def {
 	int max_side; /* longest side the pass works at; 0 = full resolution */
 	enum pass_filter filter;
 	bool region; /* only the busiest region of the frame, not all of it */
+	bool sweep;  /* whole-frame and costly: in live use only on sweep frames */
 };
 
 /*
@@ -48,22 +49,26 @@ struct pass_def {
  * reads small and far codes for a fraction of a full-frame pass.
  */
 static const struct pass_def passes[] = {
-    {"located", 0, FILTER_LOCATED, false},
-    {"small-stretch", 400, FILTER_STRETCH, false},
-    {"small-inverted", 400, FILTER_STRETCH_INVERT, false},
-    {"region-stretch", 0, FILTER_STRETCH, true},
-    {"region-inverted", 0, FILTER_STRETCH_INVERT, true},
-    {"mid-blur", 640, FILTER_BLUR, false},
-    {"mid-gamma", 640, FILTER_GAMMA, false},
-    {"full-erode", 0, FILTER_ERODE, false},
-    {"full-erode-inverted", 0, FILTER_ERODE_INVERT, false},
-    {"full-local-norm", 0, FILTER_LOCAL_NORM, false},
-    {"full", 0, FILTER_NONE, false},
+    {"located", 0, FILTER_LOCATED, false, false},
+    {"small-stretch", 400, FILTER_STRETCH, false, false},
+    {"small-inverted", 400, FILTER_STRETCH_INVERT, false, false},
+    {"region-stretch", 0, FILTER_STRETCH, true, false},
+    {"region-inverted", 0, FILTER_STRETCH_INVERT, true, false},
+    {"mid-blur", 640, FILTER_BLUR, false, true},
+    {"mid-gamma", 640, FILTER_GAMMA, false, true},
+    {"full-erode", 0, FILTER_ERODE, false, true},
+    {"full-erode-inverted", 0, FILTER_ERODE_INVERT, false, true},
+    {"full-local-norm", 0, FILTER_LOCAL_NORM, false, true},
+    {"full", 0, FILTER_NONE, false, true},
 };
 #define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
 /* The first pass after the locator's: where the empty-frame gate sits. */
 #define PASS_AFTER_LOCATED 1
 _Static_assert(PASS_COUNT <= SCANNER_MAX_PASSES, "pass table larger than results can report");
+
+/* Cost assumed for a pass before it has been timed: about what a
+ * full-resolution ZBar pass costs on a noisy webcam frame here. */
+#define PRIOR_NS_PER_PIXEL 40.0
 
 /* A region larger than this share of the frame is left to the full passes. */
 #define REGION_MAX_SHARE 0.5
@@ -173,7 +178,7 @@ struct scanner {
 	int current_factor;
 	int current_x0, current_y0;	   /* where the pass input starts in the frame */
 	const struct pp_rect *current_box; /* non-NULL: every symbol gets this box */
-	unsigned frames_unlocated;	   /* live frames in which the locator found nothing */
+	unsigned frames_seen;		   /* live frames, for choosing the sweep frames */
 
 	/* The locator and the rectified image of one located code. */
 	struct locator *locator;
@@ -452,13 +457,16 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		const struct locator_bars *bars = &s->located.bars[b];
 		int w = locator_bars_width(bars);
 		size_t need = (size_t)w * BAR_STRIP_ROWS;
-		if (need > s->rectified_cap) {
-			uint8_t *p = realloc(s->rectified, need);
+		/* the strip as sampled, then the copy each attempt reads */
+		if (2 * need > s->rectified_cap) {
+			uint8_t *p = realloc(s->rectified, 2 * need);
 			if (!p)
 				return SCANNER_ERR_NOMEM;
 			s->rectified = p;
-			s->rectified_cap = need;
+			s->rectified_cap = 2 * need;
 		}
+		uint8_t *strip = s->rectified, *work = s->rectified + need;
+		locator_rectify_bars(frame, bars, false, BAR_STRIP_ROWS, strip);
 		struct pp_rect box = {
 		    (int)fmax(0, bars->origin.x - bars->height),
 		    (int)fmax(0, bars->origin.y - bars->height),
@@ -468,13 +476,14 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		 * Code128 edge detector misses soft bar edges that a plain
 		 * threshold of the stretched strip makes sharp. */
 		for (int attempt = 0; attempt < 4; attempt++) {
-			bool invert = attempt >= 2;
-			locator_rectify_bars(frame, bars, invert, BAR_STRIP_ROWS, s->rectified);
+			memcpy(work, strip, need);
+			if (attempt >= 2)
+				pp_invert(work, need);
 			if (attempt % 2)
-				pp_binarize(s->rectified, need);
+				pp_binarize(work, need);
 			s->current_box = &box;
 			size_t before = s->result->count;
-			int n = s->engine_ops->decode(s->engine, s->rectified, w, BAR_STRIP_ROWS,
+			int n = s->engine_ops->decode(s->engine, work, w, BAR_STRIP_ROWS,
 						      collect_symbol, s);
 			s->current_box = NULL;
 			if (n < 0)
@@ -489,18 +498,19 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 }
 
 /*
- * In live use most frames show no code at all. When the locator found
- * neither a QR candidate nor a bar region, only every sweep_every-th such
- * frame goes on through the rest of the cascade (for what the locator
- * misses: heavy blur, blown-out screens), so an empty frame usually costs
- * the locator alone. Files and the exhaustive mode always run everything.
+ * In live use most frames show no code at all, and a card stays in view for
+ * many frames, so the work is spread over frames: every frame runs the
+ * locator, and the cheap passes when the locator found a candidate (or on a
+ * sweep frame); only every sweep_every-th frame, the sweep frame, also runs
+ * the costly whole-frame passes, for what the locator misses (heavy blur,
+ * blown-out screens). An empty frame thus usually costs the locator alone.
+ * Files and the exhaustive mode run everything on every frame.
  */
-static bool gate_closed(struct scanner *s)
+static bool is_sweep_frame(struct scanner *s)
 {
-	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1 ||
-	    s->located.n_codes || s->located.n_bars)
-		return false;
-	return ++s->frames_unlocated % (unsigned)s->cfg.sweep_every != 0;
+	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1)
+		return true;
+	return ++s->frames_seen % (unsigned)s->cfg.sweep_every == 0;
 }
 
 int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
@@ -520,11 +530,14 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		return rc;
 	s->result = result;
 	s->have_region = false;
+	bool sweep = is_sweep_frame(s);
 
 	for (int i = 0; i < PASS_COUNT && (result->count == 0 || s->cfg.all_passes); i++) {
 		const struct pass_def *p = &passes[i];
-		if (i == PASS_AFTER_LOCATED && gate_closed(s))
-			break;
+		if (i == PASS_AFTER_LOCATED && !sweep && !s->located.n_codes && !s->located.n_bars)
+			break; /* nothing code-like: this frame costs the locator alone */
+		if (p->sweep && !sweep)
+			continue;
 		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
 			continue;
 		struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
@@ -544,9 +557,12 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			continue;
 		double pixels = (double)(src.w / factor) * (src.h / factor);
 		int64_t pass_start = now_us();
-		if (s->cfg.budget_us && result->passes_run > 0 && s->ns_per_pixel[i] > 0 &&
-		    (pass_start - start) + s->ns_per_pixel[i] * pixels / 1000.0 >
-			s->cfg.budget_us) {
+		/* A pass not yet timed is predicted at a pessimistic prior, so
+		 * the first frames of a new decoder keep the budget too. */
+		double ns_per_pixel =
+		    s->ns_per_pixel[i] > 0 ? s->ns_per_pixel[i] : PRIOR_NS_PER_PIXEL;
+		if (s->cfg.budget_us && result->passes_run > 0 &&
+		    (pass_start - start) + ns_per_pixel * pixels / 1000.0 > s->cfg.budget_us) {
 			result->passes_skipped++;
 			continue; /* a later, cheaper pass may still fit */
 		}

@@ -223,8 +223,12 @@ static void threshold_frame(struct locator *loc, const struct scanner_frame *f)
 		const uint8_t *row = f->luma + (size_t)y * f->stride;
 		uint8_t *out = loc->dark + (size_t)y * f->width;
 		const uint8_t *t = loc->threshold + (size_t)(y / BLOCK) * bw;
-		for (int x = 0; x < f->width; x++)
-			out[x] = row[x] < t[x / BLOCK];
+		for (int bx = 0; bx < bw; bx++) {
+			int x1 = (bx + 1) * BLOCK < f->width ? (bx + 1) * BLOCK : f->width;
+			uint8_t th = t[bx];
+			for (int x = bx * BLOCK; x < x1; x++)
+				out[x] = row[x] < th;
+		}
 	}
 }
 

@@ -77,7 +77,7 @@ struct scanner_config {
 	int budget_us;	      /* per-frame time budget; 0 runs every pass until a read */
 	bool all_passes;      /* run every pass and report the union (files, not live) */
 	unsigned pass_mask;   /* bit i set: pass i may run (benchmark ablation); 0 = all */
-	int sweep_every;      /* live: full cascade on every n-th frame where nothing is located */
+	int sweep_every;      /* live: the costly passes run on every n-th frame only */
 };
 
 /* Fills *cfg with the daemon's defaults (QR + Code128, the live budget). */
