@@ -601,7 +601,7 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
 
 static void group_codes(const struct locator *loc, int w, int h, struct locator_result *res)
 {
-	struct triple triples[256];
+	struct triple triples[256] = {{0}};
 	size_t nt = 0;
 	const struct locator_finder *f = res->finders;
 
