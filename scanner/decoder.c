@@ -49,9 +49,10 @@ struct pass_def {
  * reads small and far codes for a fraction of a full-frame pass.
  */
 static const struct pass_def passes[] = {
-    {"located", 0, FILTER_LOCATED, false, false},
+    {"located", 1280, FILTER_LOCATED, false, false},
     {"small-stretch", 400, FILTER_STRETCH, false, false},
     {"small-inverted", 400, FILTER_STRETCH_INVERT, false, false},
+    {"located-small", 400, FILTER_LOCATED, false, false},
     {"region-stretch", 0, FILTER_STRETCH, true, false},
     {"region-inverted", 0, FILTER_STRETCH_INVERT, true, false},
     {"mid-blur", 640, FILTER_BLUR, false, true},
@@ -409,7 +410,7 @@ static const int rectify_scales[] = {4, 3, 6};
  * frontal image of each, at a few module sizes until one reads. Returns the
  * number of symbols read or a negative scanner_err.
  */
-static int run_located_pass(struct scanner *s, const struct scanner_frame *frame)
+static int run_located_pass(struct scanner *s, const struct scanner_frame *frame, int factor)
 {
 	int rc = locator_find(s->locator, frame, &s->located);
 	int read = 0;
@@ -428,6 +429,10 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 			box.y1 = y + 1 > box.y1 ? (y + 1 > frame->height ? frame->height : y + 1)
 						: box.y1;
 		}
+		box.x0 *= factor;
+		box.y0 *= factor;
+		box.x1 *= factor;
+		box.y1 *= factor;
 		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]); k++) {
 			int side = locator_rectified_side(code, rectify_scales[k], RECTIFY_QUIET);
 			size_t need = (size_t)side * side;
@@ -472,6 +477,10 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		    (int)fmax(0, bars->origin.y - bars->height),
 		    (int)fmin(frame->width, bars->origin.x + bars->length + bars->height),
 		    (int)fmin(frame->height, bars->origin.y + bars->length + bars->height)};
+		box.x0 *= factor;
+		box.y0 *= factor;
+		box.x1 *= factor;
+		box.y1 *= factor;
 		/* Light and dark mode, each as sampled and then binarised: ZBar's
 		 * Code128 edge detector misses soft bar edges that a plain
 		 * threshold of the stretched strip makes sharp. */
@@ -572,7 +581,17 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		s->current_x0 = x0;
 		s->current_y0 = y0;
 		if (p->filter == FILTER_LOCATED) {
-			n = run_located_pass(s, frame);
+			/* the locator works on the frame itself, or on a box-averaged
+			 * copy when that is larger than the pass's size */
+			struct scanner_frame view = *frame;
+			if (factor > 1) {
+				pp_downscale(src, factor, s->pass_buf);
+				view.luma = s->pass_buf;
+				view.width = src.w / factor;
+				view.height = src.h / factor;
+				view.stride = view.width;
+			}
+			n = run_located_pass(s, &view, factor);
 		} else {
 			const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
 			if (p->filter == FILTER_STRETCH && p->max_side && !p->region)
