@@ -145,9 +145,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'b': {
 			double ms;
-			if (sscanf(optarg, "%lf%c", &ms, &extra) != 1 || ms <= 0 || ms > 10000) {
+			if (sscanf(optarg, "%lf%c", &ms, &extra) != 1 || ms < 0 || ms > 10000) {
 				fprintf(stderr,
-					"custscan-decode: --budget-ms wants 0 < MS <= 10000\n");
+					"custscan-decode: --budget-ms wants 0 <= MS <= 10000\n");
 				return -1;
 			}
 			o->scanner.budget_us = (int)(ms * 1000);
