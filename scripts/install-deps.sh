@@ -8,6 +8,7 @@ build_pkgs=(
   build-essential cmake pkg-config
   libzbar-dev libv4l-dev libnanomsg-dev libsdl2-dev libsdl2-ttf-dev
   libpng-dev libjpeg-dev libjson-c-dev libqrencode-dev libzint-dev
+  fonts-dejavu-core
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev clang-format cppcheck valgrind
