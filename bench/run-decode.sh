@@ -7,7 +7,9 @@
 #
 # Runs, one after the other (never in parallel, so timings stay honest):
 #   custscan-decode --json      $CUSTSCAN_DECODE, default build/tools/custscan-decode,
-#                               with $CUSTSCAN_DECODE_ARGS added (e.g. --exhaustive)
+#                               with $CUSTSCAN_DECODE_ARGS added (e.g. --exhaustive);
+#                               without them, as the daemon runs (custscan) and
+#                               again without budget or sweeps (custscan-per-image)
 #   custscan-bench-zbar-plain   $CUSTSCAN_BENCH_ZBAR, default build/bench/custscan-bench-zbar-plain
 #   bench/peers.py              ZXing-C++ and OpenCV WeChat
 # on the MANIFEST rows selected (default: the symbologies a customer card can
@@ -75,6 +77,14 @@ if [ -x "$decode" ]; then
 	# shellcheck disable=SC2086 # CUSTSCAN_DECODE_ARGS is a list of options
 	run_batches "$decode" --json ${CUSTSCAN_DECODE_ARGS-} >"$results/custscan.jsonl"
 	readers="$readers custscan=$results/custscan.jsonl"
+	# The daemon spreads costly passes over frames and keeps a per-frame
+	# budget; on single photographs the same cascade without either is
+	# the fair comparison too, so both are measured.
+	if [ -z "${CUSTSCAN_DECODE_ARGS-}" ]; then
+		echo "custscan-decode --budget-ms 0 ..." >&2
+		run_batches "$decode" --json --budget-ms 0 >"$results/custscan-nobudget.jsonl"
+		readers="$readers custscan-per-image=$results/custscan-nobudget.jsonl"
+	fi
 else
 	echo "$0: warning: no $decode (set CUSTSCAN_DECODE); custscan left out" >&2
 fi
