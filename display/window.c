@@ -59,6 +59,9 @@ static int open_window(struct display_window *s, const struct display_window_con
 		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
 	if (cfg->vsync)
 		rflags |= SDL_RENDERER_PRESENTVSYNC;
+	/* Software means no GPU at all: not even to show the window's pixels. */
+	if (cfg->software)
+		SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	s->window = SDL_CreateWindow(cfg->title ? cfg->title : "custscan", SDL_WINDOWPOS_CENTERED,
 				     SDL_WINDOWPOS_CENTERED, cfg->width, cfg->height, flags);
 	if (!s->window)
