@@ -68,11 +68,11 @@ static void test_every_key_in_every_language(void **state)
 			if (!t || !*t)
 				fail_msg("%s: %s missing", display_lang_code(lang),
 					 display_text_key_name((enum display_text)k));
-			if (!valid_utf8(t))
+			else if (!valid_utf8(t))
 				fail_msg("%s: %s not UTF-8", display_lang_code(lang),
 					 display_text_key_name((enum display_text)k));
-			/* No format directives: names never go into a string. */
-			assert_null(strchr(t, '%'));
+			else /* no format directives: names never go into a string */
+				assert_null(strchr(t, '%'));
 		}
 	}
 	assert_null(display_lang_at(display_lang_count()));
