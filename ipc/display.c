@@ -45,6 +45,7 @@ struct ipc_display {
 
 	enum req_state req;				 /* what the scan socket waits for */
 	struct scan inflight;				 /* REQ_SCAN: the scan sent */
+	bool inflight_decided;				 /* its outcome came before its "confirm" */
 	char cancel_id[IPC_ID_BUFSZ];			 /* REQ_CANCEL: the scan cancelled */
 	struct scan queue[IPC_DISPLAY_QUEUE];		 /* ring of scans waiting to be sent */
 	int q_head;					 /* index of the oldest */
@@ -209,6 +210,7 @@ static void pump(struct ipc_display *d, int64_t now)
 	msg.symbology = s->sym;
 	msg.time_ms = s->time_ms;
 	d->inflight = *s;
+	d->inflight_decided = false;
 	queue_pop(d);
 	d->req = REQ_SCAN;
 	/* A send failure is a scan that goes unanswered: its deadline covers it. */
@@ -309,6 +311,10 @@ static int on_scan_reply(struct ipc_display *d, const struct ipc_msg *msg,
 	}
 	d->req = REQ_IDLE;
 	d->counters.answered++;
+	if (d->inflight_decided) {
+		d->inflight_decided = false;
+		return 0; /* its outcome was reported already */
+	}
 	ev->type = IPC_DISPLAY_EV_RESULT;
 	snprintf(ev->customer_id, sizeof(ev->customer_id), "%s", d->inflight.customer_id);
 	ev->final = msg->result != IPC_RESULT_CONFIRM;
@@ -354,6 +360,12 @@ static int on_outcome(struct ipc_display *d, const struct ipc_msg *msg,
 	struct ipc_error err = {0};
 
 	ipc_msg_init(&ok, IPC_MSG_OK);
+	/* The two sockets race: an outcome can overtake the "confirm" it follows. */
+	if (!s && d->req == REQ_SCAN && !d->inflight_decided &&
+	    strcmp(d->inflight.scan_id, msg->scan_id) == 0) {
+		s = &d->inflight;
+		d->inflight_decided = true;
+	}
 	if (s) {
 		ev->type = IPC_DISPLAY_EV_RESULT;
 		ev->msg = *msg;
@@ -361,7 +373,8 @@ static int on_outcome(struct ipc_display *d, const struct ipc_msg *msg,
 		memcpy(ev->customer_id, s->customer_id, sizeof(ev->customer_id));
 		memcpy(d->decided[d->decided_next], s->scan_id, IPC_ID_BUFSZ);
 		d->decided_next = (d->decided_next + 1) % IPC_DISPLAY_PENDING;
-		s->scan_id[0] = '\0';
+		if (s != &d->inflight)
+			s->scan_id[0] = '\0';
 		reply(d, &ok);
 		return 1;
 	}
@@ -460,6 +473,11 @@ static int check_deadlines(struct ipc_display *d, struct ipc_display_event *ev, 
 		return 1;
 	}
 	if (d->req == REQ_SCAN && now >= d->inflight.deadline) {
+		if (d->inflight_decided) {
+			d->inflight_decided = false;
+			d->req = REQ_IDLE; /* decided already: nothing to give up */
+			return 0;
+		}
 		give_up_inflight(d, ev);
 		return 1;
 	}
