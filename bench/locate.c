@@ -56,14 +56,15 @@ int main(int argc, char **argv)
 				json_object *o = json_object_new_object();
 				json_object *corners = json_object_new_array();
 				for (int k = 0; k < 4; k++) {
-					json_object_array_add(corners,
-							      json_object_new_double(code->corners[k].x));
-					json_object_array_add(corners,
-							      json_object_new_double(code->corners[k].y));
+					json_object_array_add(
+					    corners, json_object_new_double(code->corners[k].x));
+					json_object_array_add(
+					    corners, json_object_new_double(code->corners[k].y));
 				}
 				json_object_object_add(o, "corners", corners);
 				json_object_object_add(o, "size", json_object_new_int(code->size));
-				json_object_object_add(o, "module", json_object_new_double(code->module));
+				json_object_object_add(o, "module",
+						       json_object_new_double(code->module));
 				json_object_object_add(o, "inverted",
 						       json_object_new_boolean(code->inverted));
 				json_object_object_add(o, "confidence",
