@@ -410,6 +410,46 @@ static const int rectify_scales[] = {4, 3, 6};
  * frontal image of each, at a few module sizes until one reads. Returns the
  * number of symbols read or a negative scanner_err.
  */
+/* Share of clipped-white pixels in a box of the frame, on a sparse grid. */
+static double glare_share(const struct scanner_frame *f, struct pp_rect box)
+{
+	int hits = 0, total = 0;
+	int sx = (box.x1 - box.x0) / 16 + 1, sy = (box.y1 - box.y0) / 16 + 1;
+
+	for (int y = box.y0; y < box.y1 && y < f->height; y += sy)
+		for (int x = box.x0; x < box.x1 && x < f->width; x += sx, total++)
+			hits += f->luma[(size_t)y * f->stride + x] >= 250;
+	return total ? (double)hits / total : 0;
+}
+
+/* Records what the locator saw, for the presence state (presence.h). */
+static void note_located(struct scanner *s, const struct scanner_frame *frame, int factor)
+{
+	struct scanner_result *r = s->result;
+	const struct locator_result *l = &s->located;
+
+	r->located = (int)(l->n_codes + l->n_bars);
+	if (l->n_codes) {
+		const struct locator_code *c = &l->codes[0];
+		struct pp_rect box = {frame->width, frame->height, 0, 0};
+		for (int k = 0; k < 4; k++) {
+			box.x0 = (int)fmax(0, fmin(box.x0, c->corners[k].x));
+			box.y0 = (int)fmax(0, fmin(box.y0, c->corners[k].y));
+			box.x1 = (int)fmin(frame->width, fmax(box.x1, c->corners[k].x + 1));
+			box.y1 = (int)fmin(frame->height, fmax(box.y1, c->corners[k].y + 1));
+		}
+		r->located_module = c->module * factor;
+		r->located_glare = glare_share(frame, box);
+	} else if (l->n_bars) {
+		const struct locator_bars *b = &l->bars[0];
+		struct pp_rect box = {(int)fmax(0, b->origin.x), (int)fmax(0, b->origin.y),
+				      (int)fmin(frame->width, b->origin.x + b->length),
+				      (int)fmin(frame->height, b->origin.y + b->height)};
+		r->located_module = 0; /* unknown for bars */
+		r->located_glare = glare_share(frame, box);
+	}
+}
+
 static int run_located_pass(struct scanner *s, const struct scanner_frame *frame, int factor)
 {
 	int rc = locator_find(s->locator, frame, &s->located);
@@ -417,6 +457,8 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 
 	if (rc)
 		return rc;
+	if (!s->result->located)
+		note_located(s, frame, factor);
 	for (size_t c = 0; c < s->located.n_codes; c++) {
 		const struct locator_code *code = &s->located.codes[c];
 		struct pp_rect box = {frame->width, frame->height, 0, 0};

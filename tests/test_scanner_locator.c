@@ -96,6 +96,8 @@ static void render_and_locate(struct fixture *f, const struct phonesim_scene *sc
 	struct scanner_frame frame = scanner_image_frame(img, 0, 0);
 	assert_int_equal(locator_find(f->locator, &frame, &f->result), 0);
 	assert_int_equal(scanner_decode(f->located_only, &frame, &r), 0);
+	/* the decoder reports what the locator saw, for the presence state */
+	assert_int_equal(r.located, (int)(f->result.n_codes + f->result.n_bars));
 	custid_syntax_init_default(&syntax);
 	id[0] = '\0';
 	if (r.count)

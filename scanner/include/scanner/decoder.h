@@ -70,6 +70,13 @@ struct scanner_result {
 	int passes_skipped;		     /* passes left out for the budget */
 	int64_t elapsed_us;		     /* time spent in scanner_decode */
 	int64_t pass_us[SCANNER_MAX_PASSES]; /* time of each pass run, 0 if not run */
+
+	/* What the locator saw, read or not (for "seen but not read", see
+	 * presence.h): candidates found, and for the first of them its module
+	 * size in pixels and the share of clipped-white pixels over it. */
+	int located;
+	double located_module;
+	double located_glare;
 };
 
 struct scanner_config {
