@@ -12,7 +12,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev clang-format cppcheck valgrind
-  zbar-tools
+  zbar-tools nanomsg-utils libnng-dev
   # the camera test against vivid in a qemu guest (tests/vm): about 1 min to
   # install; linux-image-amd64 puts Debian's kernel in /boot for the guest
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils
