@@ -170,6 +170,7 @@ static int bench_bare(const char *transport, const char *addr, int n, double *us
 	memset(reqbuf, 'x', req);
 	if (s < 0 || nn_bind(s, addr) < 0) {
 		fprintf(stderr, "custscan-bench-ipc: bind %s: %s\n", addr, nn_strerror(nn_errno()));
+		free(reqbuf);
 		return -1;
 	}
 	child = spawn("--child-rep", addr, NULL);

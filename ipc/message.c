@@ -260,7 +260,7 @@ bool ipc_id_valid(const char *s)
 
 	if (!s)
 		return false;
-	for (; s[n] && n <= IPC_ID_MAX; n++)
+	for (; n <= IPC_ID_MAX && s[n]; n++)
 		if (!id_char((unsigned char)s[n]))
 			return false;
 	return n >= 1 && n <= IPC_ID_MAX;

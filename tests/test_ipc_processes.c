@@ -173,12 +173,16 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/custscan-ipc-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!mkdtemp(f->dir)) {
+		free(f);
 		return -1;
+	}
 	snprintf(f->csv, sizeof(f->csv), "%s/customers.csv", f->dir);
 	csv = fopen(f->csv, "w");
-	if (!csv)
+	if (!csv) {
+		free(f);
 		return -1;
+	}
 	fputs("id,first_name,last_name,email,phone\n"
 	      "1001,Ada,Lovelace,ada@example.com,+44 20 0000 0001\n"
 	      "1002,Grace,Hopper,grace@example.com,+1 555 0102\n"
