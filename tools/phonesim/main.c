@@ -280,7 +280,9 @@ static int run_sequence(const char *dir, const struct frame_spec *spec, int fram
 	struct phonesim_rng rng;
 	char path[4096];
 	FILE *truth;
-	int n_in = frames * 4 / 15, n_out = frames * 4 / 15, ret = -1;
+	/* entering and leaving each take 4/15 of the frames */
+	int n_in = frames * 4 / 15, ret = -1;
+	int n_out = n_in;
 	double ang_in, ang_out, dist, px = 0, py = 0, shake_x = 0, shake_y = 0, shake_r = 0;
 
 	if (spec_scene(spec, &base))
