@@ -8,14 +8,23 @@
  *
  *   vm_capture --make-frame OUT.raw TEXT WIDTH HEIGHT    (host: the GREY frame)
  *   vm_capture DEVICE TEXT UNPLUG_SCRIPT REPLUG_SCRIPT   (guest: the test)
+ *   vm_capture --bench SOURCE TEXT CYCLES                (bench/run-camera.sh)
  *
  * Checks, in order: the camera streams in the negotiated format (GREY at
  * vivid's 1280x720), the profile's controls that vivid has are written and
  * read back, the fed code is decoded, the device removed mid-stream (driver
  * unbound) becomes "unplugged" with every descriptor released, and after it
  * is bound again the source recovers on its own and decodes again.
+ *
+ * --bench times scan mode on: CYCLES start/stop cycles of one source, each
+ * from scanner_source_start() to the first frame and to the first frame whose
+ * decode (the daemon's decoder settings) yields TEXT, one "BENCH" line per
+ * cycle. SOURCE is the camera (a character device, 1280x720 as above) or a
+ * frame file played by a paced replay source, the host baseline.
  */
 #include <dirent.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +38,9 @@
 #include "scanner/source.h"
 
 #define WAIT_MS 500 /* timeout of each next() */
+
+#define BENCH_MAX_MS  10000 /* a cycle without the id for this long fails */
+#define BENCH_IDLE_MS 100   /* scan mode off between two cycles */
 
 static int failures;
 
@@ -231,17 +243,103 @@ static int run(const char *device, const char *text, const char *unplug, const c
 	return failures ? 1 : 0;
 }
 
+/* Whether a decode result holds TEXT. */
+static int has_text(const struct scanner_result *res, const char *text)
+{
+	for (size_t i = 0; i < res->count; i++)
+		if (res->symbols[i].len == strlen(text) &&
+		    !memcmp(res->symbols[i].data, text, res->symbols[i].len))
+			return 1;
+	return 0;
+}
+
+/* One scan-mode-on cycle: start, frames until TEXT is decoded, stop. */
+static int bench_cycle(struct scanner_source *src, struct scanner *dec, const char *text, int i)
+{
+	struct scanner_source_stats st;
+	struct scanner_result res;
+	struct scanner_frame f;
+	double t0, start_ms, first_ms = -1, decoded_ms = -1;
+	int frames = 0, rc;
+
+	t0 = uptime_ms();
+	rc = scanner_source_start(src);
+	start_ms = uptime_ms() - t0;
+	while (rc == 0 && decoded_ms < 0 && uptime_ms() - t0 < BENCH_MAX_MS) {
+		if (scanner_source_next(src, WAIT_MS, &f) != 0)
+			continue;
+		if (first_ms < 0)
+			first_ms = uptime_ms() - t0;
+		frames++;
+		if (scanner_decode(dec, &f, &res) == 0 && has_text(&res, text))
+			decoded_ms = uptime_ms() - t0;
+	}
+	scanner_source_stats(src, &st);
+	scanner_source_stop(src);
+	printf("BENCH cycle=%d start_ms=%.1f first_frame_ms=%.1f decoded_ms=%.1f frames=%d "
+	       "source_first_frame_ms=%.1f\n",
+	       i, start_ms, first_ms, decoded_ms, frames, st.first_frame_us / 1e3);
+	return decoded_ms >= 0 ? 0 : -1;
+}
+
+/* --bench: CYCLES start/stop cycles of the camera or a replayed frame. */
+static int bench(const char *path, const char *text, int cycles)
+{
+	struct scanner_camera_config cfg;
+	struct scanner_replay_config rcfg;
+	struct scanner_config dcfg;
+	struct scanner_source *src = NULL;
+	struct scanner *dec = NULL;
+	struct stat sb;
+	int rc, failed = 0;
+
+	if (stat(path, &sb) == 0 && S_ISCHR(sb.st_mode)) {
+		scanner_camera_config_init_default(&cfg);
+		cfg.device = path;
+		cfg.width = 1280; /* vivid's HDMI input, as in run() */
+		cfg.height = 720;
+		rc = scanner_source_open_camera(&cfg, &src);
+	} else {
+		scanner_replay_config_init_default(&rcfg);
+		rcfg.paths = &path;
+		rcfg.n_paths = 1;
+		rcfg.loop = true;
+		rcfg.realtime = true; /* on a 30 fps clock, like a camera */
+		rc = scanner_source_open_replay(&rcfg, &src);
+	}
+	scanner_config_init_default(&dcfg);
+	if (rc || scanner_create(&dcfg, &dec)) {
+		printf("RESULT: FAIL setup\n");
+		scanner_source_destroy(src);
+		return 1;
+	}
+	for (int i = 1; i <= cycles; i++) {
+		failed += bench_cycle(src, dec, text, i) != 0;
+		poll(NULL, 0, BENCH_IDLE_MS);
+	}
+	scanner_source_destroy(src);
+	scanner_destroy(dec);
+	if (failed)
+		printf("RESULT: FAIL %d cycles without the id\n", failed);
+	else
+		printf("RESULT: PASS\n");
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "--make-frame"))
 		return make_frame(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[1], "--bench"))
+		return bench(argv[2], argv[3], atoi(argv[4]));
 	if (argc != 5) {
 		fprintf(stderr,
 			"usage: %s DEVICE TEXT UNPLUG_SCRIPT REPLUG_SCRIPT\n"
-			"       %s --make-frame OUT.raw TEXT WIDTH HEIGHT\n",
-			argv[0], argv[0]);
+			"       %s --make-frame OUT.raw TEXT WIDTH HEIGHT\n"
+			"       %s --bench DEVICE|FRAME_FILE TEXT CYCLES\n",
+			argv[0], argv[0], argv[0]);
 		return 2;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	return run(argv[1], argv[2], argv[3], argv[4]);
 }
