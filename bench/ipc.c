@@ -197,7 +197,9 @@ int main(int argc, char **argv)
 	    {"port", required_argument, NULL, 'p'},
 	    {NULL, 0, NULL, 0},
 	};
-	char dir[256] = "", scan[IPC_ADDR_BUFSZ], control[IPC_ADDR_BUFSZ], bare[IPC_ADDR_BUFSZ];
+	/* the socket addresses add at most 24 bytes to the directory */
+	char dir[IPC_ADDR_BUFSZ - 24] = "", scan[IPC_ADDR_BUFSZ], control[IPC_ADDR_BUFSZ],
+				  bare[IPC_ADDR_BUFSZ];
 	int n = 5000, port = 25560, c;
 	size_t req, rep;
 	double *us;
@@ -212,8 +214,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'n')
 			n = atoi(optarg);
-		else if (c == 'd')
+		else if (c == 'd' && strlen(optarg) < sizeof(dir))
 			snprintf(dir, sizeof(dir), "%s", optarg);
+		else if (c == 'd')
+			return 2; /* too long for a socket address */
 		else if (c == 'p')
 			port = atoi(optarg);
 		else
