@@ -128,12 +128,23 @@ static void preview_to_ui(void *ctx, const struct scanner_frame *f)
 	display_window_post_preview(a->win, &v);
 }
 
+/* Logs the screen when it changed from before. */
+static void log_screen(const struct app *a, enum display_screen before)
+{
+	enum display_screen now = display_state_screen(a->state);
+
+	if (now != before)
+		log_info("screen", "%s", display_screen_name(now));
+}
+
 static void display_post(struct app *a, struct display_event *ev)
 {
+	enum display_screen before = display_state_screen(a->state);
 	int rc;
 
 	ev->now_ms = mono_ms();
 	rc = display_state_handle(a->state, ev);
+	log_screen(a, before);
 	if (rc == DISPLAY_ERR_BAD_EVENT)
 		log_debug("display", "%s ignored on %s screen", display_event_name(ev->type),
 			  display_screen_name(display_state_screen(a->state)));
@@ -378,8 +389,6 @@ static void draw(struct app *a, int64_t now)
 	a->last_draw_ms = now;
 	a->dirty = false;
 	if (changed) {
-		if (snap.screen != a->shown || !a->shown_since)
-			log_info("screen", "%s", display_screen_name(snap.screen));
 		a->shown = snap.screen;
 		a->shown_since = snap.since_ms;
 		if (a->cfg.screenshot_dir[0])
@@ -715,6 +724,7 @@ static void housekeeping(struct app *a, int64_t now)
 
 static int run(struct app *a)
 {
+	enum display_screen before;
 	bool quit = false;
 	int rc = 0;
 
@@ -733,7 +743,9 @@ static int run(struct app *a)
 			break;
 		}
 		now = mono_ms();
+		before = display_state_screen(a->state);
 		display_state_tick(a->state, now);
+		log_screen(a, before);
 		draw(a, now);
 		housekeeping(a, now);
 	}
@@ -800,6 +812,7 @@ int main(int argc, char **argv)
 		a.next_watchdog_ms = mono_ms();
 	}
 	notify_send("READY=1");
+	log_info("screen", "%s", display_screen_name(display_state_screen(a.state)));
 	a.dirty = true;
 	status = run(&a);
 	notify_send("STOPPING=1");
