@@ -323,11 +323,18 @@ int display_state_handle(struct display_state *s, const struct display_event *ev
 	/*
 	 * CONFIRMED and WAIT_CASHIER: a result the customer is reading. Reads
 	 * of the card still in view are ignored; faults are noted for later.
-	 * No question is pending, so an answer is impossible.
+	 * On CONFIRMED no question is pending, so an answer is impossible; on
+	 * WAIT_CASHIER the cashier's decision (the register's "outcome")
+	 * arrives as an answer and is shown.
 	 */
 	case DISPLAY_SCREEN_CONFIRMED:
 	case DISPLAY_SCREEN_WAIT_CASHIER:
 		switch (ev->type) {
+		case DISPLAY_EV_REGISTER_ANSWER:
+			if (s->screen == DISPLAY_SCREEN_CONFIRMED)
+				return bad_event(s);
+			register_answer(s, ev);
+			return 0;
 		case DISPLAY_EV_SCAN_MODE_ON:
 		case DISPLAY_EV_CODE_SEEN:
 		case DISPLAY_EV_ID_CONFIRMED:
