@@ -160,6 +160,69 @@ static void test_bad_frames_are_refused(void **state)
 	assert_int_equal(r.count, 0);
 }
 
+/* A frame of the simulator's negative set: a phone showing no code. */
+static void load_negative(struct scanner_image *img)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/negative/000.png", PHONESIM_DIR);
+	assert_int_equal(scanner_image_load(path, img), 0);
+}
+
+static void test_live_spreads_costly_passes_over_frames(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image img;
+	struct scanner_result r;
+
+	scanner_config_init_default(&cfg);
+	cfg.budget_us = 10 * 1000 * 1000; /* never the limit here */
+	cfg.sweep_every = 3;
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	load_negative(&img);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	for (int frame = 1; frame <= 6; frame++) {
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+		assert_int_equal(r.count, 0);
+		if (frame % 3) {
+			/* nothing located: the locator alone */
+			if (r.located == 0)
+				assert_int_equal(r.passes_run, 1);
+			assert_int_equal(r.pass_us[scanner_pass_find("full")], 0);
+		} else {
+			/* the sweep frame runs the costly whole-frame passes too */
+			assert_true(r.passes_run > 5);
+			assert_true(r.pass_us[scanner_pass_find("full")] > 0);
+		}
+	}
+	scanner_image_release(&img);
+	scanner_destroy(s);
+}
+
+static void test_budget_stops_the_cascade(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image img;
+	struct scanner_result r;
+
+	scanner_config_init_default(&cfg);
+	cfg.budget_us = 1; /* spent by the first pass, whatever the machine */
+	cfg.sweep_every = 1;
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	load_negative(&img);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	for (int frame = 0; frame < 3; frame++) {
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+		assert_int_equal(r.passes_run, 1);
+		assert_true(r.passes_skipped >= 1);
+	}
+	scanner_image_release(&img);
+	scanner_destroy(s);
+}
+
 static void test_config_is_checked(void **state)
 {
 	(void)state;
@@ -188,6 +251,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fixtures_give_exact_ids, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_frames_are_refused, setup, teardown),
 	    cmocka_unit_test(test_config_is_checked),
+	    cmocka_unit_test(test_live_spreads_costly_passes_over_frames),
+	    cmocka_unit_test(test_budget_stops_the_cascade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
