@@ -348,7 +348,7 @@ static int service_link(struct app *a)
 static void screenshot(struct app *a, enum display_screen screen)
 {
 	SDL_Renderer *r = display_window_renderer(a->win);
-	char path[CONFIG_STR_BUFSZ + 64];
+	char path[CONFIG_STR_BUFSZ + 64], tmp[CONFIG_STR_BUFSZ + 80];
 	uint8_t *px;
 	int w, h, rc;
 
@@ -364,7 +364,11 @@ static void screenshot(struct app *a, enum display_screen screen)
 	}
 	snprintf(path, sizeof(path), "%s/%04u-%s.png", a->cfg.screenshot_dir, a->shots++,
 		 display_screen_name(screen));
-	rc = display_png_save_rgb(path, px, w, h, w * 4);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* Written aside and renamed, so a reader never sees half a file. */
+	rc = display_png_save_rgb(tmp, px, w, h, w * 4);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = DISPLAY_ERR_IO;
 	if (rc)
 		log_warn("screen", "%s: %s", path, display_strerror(rc));
 	else
