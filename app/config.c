@@ -322,6 +322,11 @@ static int check_combined(const struct custscan_config *cfg, const char *key, ch
 		snprintf(why, why_size, "allowed: 0, 50, 60");
 		return -1;
 	}
+	if (strcmp(key, "ipc_mode") == 0 && (cfg->ipc_mode & 07) != 0) {
+		snprintf(why, why_size,
+			 "allowed: an octal mode with no bits for others (0600..0770)");
+		return -1;
+	}
 	if (strcmp(key, "id_prefix") == 0 && cfg->id_prefix[0] == '\0') {
 		snprintf(why, why_size, "allowed: 1 to 15 characters");
 		return -1;
