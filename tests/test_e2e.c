@@ -284,17 +284,17 @@ static int setup(void **state)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/custscan-e2e-XXXXXX");
 	if (!mkdtemp(f->dir))
-		return -1;
+		goto fail;
 	snprintf(f->frames, sizeof(f->frames), "%s/frames", f->dir);
 	snprintf(f->shots, sizeof(f->shots), "%s/shots", f->dir);
 	snprintf(f->csv, sizeof(f->csv), "%s/customers.csv", f->dir);
 	snprintf(f->scan, sizeof(f->scan), "ipc://%s/run/scan.sock", f->dir);
 	snprintf(f->control, sizeof(f->control), "ipc://%s/run/control.sock", f->dir);
 	if (mkdir(f->shots, 0755) != 0)
-		return -1;
+		goto fail;
 	csv = fopen(f->csv, "w");
 	if (!csv)
-		return -1;
+		goto fail;
 	fputs("id,first_name,last_name,email,phone\n"
 	      "DEMO-0001,Ada,Lovelace,ada@example.com,\n"
 	      "DEMO-0002,Grace,Hopper,grace@example.com,\n",
@@ -304,6 +304,10 @@ static int setup(void **state)
 	signal(SIGPIPE, SIG_IGN);
 	*state = f;
 	return 0;
+
+fail:
+	free(f);
+	return -1;
 }
 
 static int teardown(void **state)
