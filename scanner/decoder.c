@@ -336,11 +336,15 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 	struct pp_view in = {input, pw, ph, pw};
 	*w = pw;
 	*h = ph;
+	/* the filters that work in place do so on a copy the pipeline owns */
+	bool in_place = p->filter == FILTER_STRETCH || p->filter == FILTER_STRETCH_INVERT ||
+			p->filter == FILTER_GAMMA || p->filter == FILTER_ERODE ||
+			p->filter == FILTER_ERODE_INVERT;
+	if (in_place && input != s->pass_buf)
+		memcpy(s->pass_buf, input, n);
 	switch (p->filter) {
 	case FILTER_STRETCH:
 	case FILTER_STRETCH_INVERT:
-		if (input != s->pass_buf)
-			memcpy(s->pass_buf, input, n);
 		pp_stretch(s->pass_buf, n, 10, 10);
 		if (p->filter == FILTER_STRETCH_INVERT)
 			pp_invert(s->pass_buf, n);
@@ -349,15 +353,11 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 		pp_blur3(in, s->filter_buf);
 		return s->filter_buf;
 	case FILTER_GAMMA:
-		if (input != s->pass_buf)
-			memcpy(s->pass_buf, input, n);
 		pp_gamma4(s->pass_buf, n);
 		pp_stretch(s->pass_buf, n, 10, 10);
 		return s->pass_buf;
 	case FILTER_ERODE:
 	case FILTER_ERODE_INVERT:
-		if (input != s->pass_buf)
-			memcpy(s->pass_buf, input, n);
 		pp_stretch(s->pass_buf, n, 10, 10);
 		if (p->filter == FILTER_ERODE_INVERT)
 			pp_invert(s->pass_buf, n);

@@ -158,6 +158,24 @@ static int perspective_fit(struct locator_perspective *p, const struct locator_p
 	return 0;
 }
 
+/* Bilinear sample of the frame at (x, y), pixel centres at +0.5; false
+ * when the 2x2 neighbourhood leaves the frame. */
+static bool sample(const struct scanner_frame *f, double x, double y, uint8_t *out)
+{
+	x -= 0.5;
+	y -= 0.5;
+	int x0 = (int)floor(x), y0 = (int)floor(y);
+	if (x0 < 0 || y0 < 0 || x0 + 1 >= f->width || y0 + 1 >= f->height)
+		return false;
+	double fx = x - x0, fy = y - y0;
+	const uint8_t *r0 = f->luma + (size_t)y0 * f->stride + x0;
+	const uint8_t *r1 = r0 + f->stride;
+	double val =
+	    (r0[0] * (1 - fx) + r0[1] * fx) * (1 - fy) + (r1[0] * (1 - fx) + r1[1] * fx) * fy;
+	*out = (uint8_t)(val + 0.5);
+	return true;
+}
+
 static double dist(struct locator_point a, struct locator_point b)
 {
 	return hypot(a.x - b.x, a.y - b.y);
@@ -891,20 +909,13 @@ void locator_rectify_bars(const struct scanner_frame *f, const struct locator_ba
 	for (int oy = 0; oy < height; oy++) {
 		double v = (oy + 0.5) * bars->height / height;
 		for (int ox = 0; ox < w; ox++) {
-			double x = bars->origin.x + (ox + 0.5) * ux - v * uy - 0.5;
-			double y = bars->origin.y + (ox + 0.5) * uy + v * ux - 0.5;
-			int x0 = (int)floor(x), y0 = (int)floor(y);
+			double x = bars->origin.x + (ox + 0.5) * ux - v * uy;
+			double y = bars->origin.y + (ox + 0.5) * uy + v * ux;
 			uint8_t *o = &out[(size_t)oy * w + ox];
-			if (x0 < 0 || y0 < 0 || x0 + 1 >= f->width || y0 + 1 >= f->height) {
+			if (!sample(f, x, y, o)) {
 				*o = invert ? 0 : 255; /* off the frame: quiet zone */
 				continue;
 			}
-			double fx = x - x0, fy = y - y0;
-			const uint8_t *r0 = f->luma + (size_t)y0 * f->stride + x0;
-			const uint8_t *r1 = r0 + f->stride;
-			double val = (r0[0] * (1 - fx) + r0[1] * fx) * (1 - fy) +
-				     (r1[0] * (1 - fx) + r1[1] * fx) * fy;
-			*o = (uint8_t)(val + 0.5);
 			lo = *o < lo ? *o : lo;
 			hi = *o > hi ? *o : hi;
 		}
@@ -968,19 +979,11 @@ int locator_rectify(const struct scanner_frame *f, const struct locator_code *co
 				continue;
 			}
 			struct locator_point p = locator_map(&code->map, u, v);
-			double x = p.x - 0.5, y = p.y - 0.5;
-			int x0 = (int)floor(x), y0 = (int)floor(y);
-			if (x0 < 0 || y0 < 0 || x0 + 1 >= f->width || y0 + 1 >= f->height) {
+			if (!sample(f, p.x, p.y, o)) {
 				/* outside the frame: the code continues off-screen */
 				*o = code->inverted ? 0 : 255;
 				continue;
 			}
-			double fx = x - x0, fy = y - y0;
-			const uint8_t *r0 = f->luma + (size_t)y0 * f->stride + x0;
-			const uint8_t *r1 = r0 + f->stride;
-			double val = (r0[0] * (1 - fx) + r0[1] * fx) * (1 - fy) +
-				     (r1[0] * (1 - fx) + r1[1] * fx) * fy;
-			*o = (uint8_t)(val + 0.5);
 			if (*o < lo)
 				lo = *o;
 			if (*o > hi)
