@@ -22,6 +22,8 @@
 # VM_CAPTURE (default build/tests/vm/vm_capture) is the guest program.
 set -eu
 
+command_line="$0 $*"
+[ -z "${VM_CAPTURE-}" ] || command_line="VM_CAPTURE='$VM_CAPTURE' $command_line"
 cycles=${1:-20}
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 repo_dir=$(dirname "$bench_dir")
@@ -55,8 +57,8 @@ rm -rf "$results/vm" "$results/qr.raw"
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
 		"Linux $(uname -r); load average after host run $load_host, after vm run $load_vm"
 	echo "- custscan: $(git -C "$repo_dir" describe --always --dirty 2>/dev/null || echo unknown), $capture"
-	echo "- vm: $(grep '^vm:' "$results/vm.txt"), qemu TCG, 1 vCPU, vivid HDMI input 1280x720 GREY"
-	echo "- command: \`$0 $cycles\`"
+	echo "- vm: $(sed -n 's/^vm: //p' "$results/vm.txt"), qemu TCG, 1 vCPU, vivid HDMI input 1280x720 GREY"
+	echo "- command: \`$command_line\`"
 	echo "- results: $results"
 	echo
 	python3 - "$results/host.txt" "$results/vm.txt" <<'PY'
