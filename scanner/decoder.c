@@ -25,7 +25,6 @@ enum pass_filter {
 	FILTER_STRETCH_INVERT, /* the same, inverted: dark-mode cards */
 	FILTER_BLUR,	       /* 3x3 box blur: glare edges, noise */
 	FILTER_LOCAL_NORM,     /* local mean/deviation: shading, small codes */
-	FILTER_GAMMA,	       /* darkening gamma, then stretch: over-exposed screens */
 	FILTER_ERODE,	       /* stretch, then 3x3 minimum: blooming light modules */
 	FILTER_ERODE_INVERT,   /* the same, inverted: blooming on dark-mode cards */
 	FILTER_NONE,	       /* the frame as it is */
@@ -56,7 +55,6 @@ static const struct pass_def passes[] = {
     {"region-stretch", 0, FILTER_STRETCH, true, false},
     {"region-inverted", 0, FILTER_STRETCH_INVERT, true, false},
     {"mid-blur", 640, FILTER_BLUR, false, true},
-    {"mid-gamma", 640, FILTER_GAMMA, false, true},
     {"full-erode", 0, FILTER_ERODE, false, true},
     {"full-erode-inverted", 0, FILTER_ERODE_INVERT, false, true},
     {"full-local-norm", 0, FILTER_LOCAL_NORM, false, true},
@@ -338,8 +336,7 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 	*h = ph;
 	/* the filters that work in place do so on a copy the pipeline owns */
 	bool in_place = p->filter == FILTER_STRETCH || p->filter == FILTER_STRETCH_INVERT ||
-			p->filter == FILTER_GAMMA || p->filter == FILTER_ERODE ||
-			p->filter == FILTER_ERODE_INVERT;
+			p->filter == FILTER_ERODE || p->filter == FILTER_ERODE_INVERT;
 	if (in_place && input != s->pass_buf)
 		memcpy(s->pass_buf, input, n);
 	switch (p->filter) {
@@ -352,10 +349,6 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 	case FILTER_BLUR:
 		pp_blur3(in, s->filter_buf);
 		return s->filter_buf;
-	case FILTER_GAMMA:
-		pp_gamma4(s->pass_buf, n);
-		pp_stretch(s->pass_buf, n, 10, 10);
-		return s->pass_buf;
 	case FILTER_ERODE:
 	case FILTER_ERODE_INVERT:
 		pp_stretch(s->pass_buf, n, 10, 10);

@@ -77,18 +77,6 @@ void pp_invert(uint8_t *img, size_t n)
 		img[i] = (uint8_t)(255 - img[i]);
 }
 
-void pp_gamma4(uint8_t *img, size_t n)
-{
-	uint8_t lut[256];
-
-	for (int v = 0; v < 256; v++) {
-		double x = v / 255.0;
-		lut[v] = (uint8_t)(x * x * x * x * 255.0 + 0.5);
-	}
-	for (size_t i = 0; i < n; i++)
-		img[i] = lut[img[i]];
-}
-
 void pp_erode3(struct pp_view src, uint8_t *dst)
 {
 	for (int y = 0; y < src.h; y++) {

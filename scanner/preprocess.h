@@ -40,12 +40,6 @@ void pp_binarize(uint8_t *img, size_t n);
 /* Inverts in place: dark-mode cards show light modules on a dark screen. */
 void pp_invert(uint8_t *img, size_t n);
 
-/*
- * Darkens in place with gamma 4 (v' = v^4 on 0..1): spreads the top of the
- * range, where an over-exposed screen's modules still differ a little.
- */
-void pp_gamma4(uint8_t *img, size_t n);
-
 /* 3x3 minimum of src into dst (w*h bytes): dark grows by a pixel, undoing
  * the blooming of bright screen pixels into dark modules. */
 void pp_erode3(struct pp_view src, uint8_t *dst);
