@@ -178,6 +178,7 @@ struct scanner {
 	int current_x0, current_y0;	   /* where the pass input starts in the frame */
 	const struct pp_rect *current_box; /* non-NULL: every symbol gets this box */
 	unsigned frames_seen;		   /* live frames, for choosing the sweep frames */
+	int tracked_pass;		   /* the pass that read the previous frame, or -1 */
 
 	/* The locator and the rectified image of one located code. */
 	struct locator *locator;
@@ -215,6 +216,7 @@ int scanner_create(const struct scanner_config *cfg, struct scanner **out)
 		free(s);
 		return rc;
 	}
+	s->tracked_pass = -1;
 	rc = locator_create(&s->locator);
 	if (rc) {
 		scanner_destroy(s);
@@ -550,6 +552,12 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
  * blown-out screens). An empty frame thus usually costs the locator alone.
  * Files and the exhaustive mode run everything on every frame.
  */
+/* Whether the tracked pass comes at or after pass i. */
+static bool tracked_later(const struct scanner *s, int i)
+{
+	return s->tracked_pass >= i;
+}
+
 static bool is_sweep_frame(struct scanner *s)
 {
 	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1)
@@ -578,9 +586,14 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 
 	for (int i = 0; i < PASS_COUNT && (result->count == 0 || s->cfg.all_passes); i++) {
 		const struct pass_def *p = &passes[i];
-		if (i == PASS_AFTER_LOCATED && !sweep && !s->located.n_codes && !s->located.n_bars)
+		/* Tracking: the pass that read the previous frame runs again
+		 * whatever the frame, so a card only a costly pass reads is read
+		 * in consecutive frames, as k-of-n confirmation needs. */
+		bool tracked = i == s->tracked_pass;
+		if (i == PASS_AFTER_LOCATED && !sweep && !tracked_later(s, i) &&
+		    !s->located.n_codes && !s->located.n_bars)
 			break; /* nothing code-like: this frame costs the locator alone */
-		if (p->sweep && !sweep)
+		if (p->sweep && !sweep && !tracked)
 			continue;
 		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
 			continue;
@@ -643,6 +656,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		s->ns_per_pixel[i] =
 		    s->ns_per_pixel[i] > 0 ? 0.8 * s->ns_per_pixel[i] + 0.2 * ns : ns;
 	}
+	s->tracked_pass = result->count ? result->symbols[0].pass : -1;
 	s->result = NULL;
 	result->elapsed_us = now_us() - start;
 	return rc;
