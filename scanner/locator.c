@@ -728,6 +728,10 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
  * coherence of its gradient directions (1 = all parallel) exceed these. */
 #define BAR_MIN_ENERGY	  300.0
 #define BAR_MIN_COHERENCE 0.8
+/* The shortest card a bar region can hold, in frame pixels: "CUST#" and one
+ * character are about 100 Code128 modules, at 1.2 px per module at least.
+ * Lines of text make short bar-like regions; this keeps them out. */
+#define BAR_MIN_LENGTH 120
 /* Cells in a region, at least; and most cells a region grows to. */
 #define BAR_MIN_CELLS  5
 #define BAR_MAX_REGION 2048
@@ -843,7 +847,7 @@ static bool bar_region(struct locator *loc, int cw, int ch, int seed, int factor
 	/* Cells are sampled at their centres: widen by a cell, then add a
 	 * quiet zone of a tenth of the length on each end. */
 	double len = umax - umin + BAR_CELL, hgt = vmax - vmin + BAR_CELL;
-	if (len < 3 * BAR_CELL || len < hgt * 0.8)
+	if (len < 3 * BAR_CELL || len < hgt * 0.8 || len * factor < BAR_MIN_LENGTH)
 		return false; /* too short across the bars to be a code */
 	double margin = len * 0.12 + BAR_CELL;
 	umin -= BAR_CELL / 2.0 + margin;
