@@ -552,12 +552,6 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
  * blown-out screens). An empty frame thus usually costs the locator alone.
  * Files and the exhaustive mode run everything on every frame.
  */
-/* Whether the tracked pass comes at or after pass i. */
-static bool tracked_later(const struct scanner *s, int i)
-{
-	return s->tracked_pass >= i;
-}
-
 static bool is_sweep_frame(struct scanner *s)
 {
 	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1)
@@ -584,14 +578,23 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	s->have_region = false;
 	bool sweep = is_sweep_frame(s);
 
-	for (int i = 0; i < PASS_COUNT && (result->count == 0 || s->cfg.all_passes); i++) {
+	/* Tracking: in live use the pass that read the previous frame runs
+	 * first, whatever the frame, so a card only a costly pass reads is read
+	 * in consecutive frames, as k-of-n confirmation needs, and within the
+	 * budget. The others follow in cascade order. */
+	int order[PASS_COUNT], n_order = 0;
+	bool live = s->cfg.budget_us && !s->cfg.all_passes;
+	if (live && s->tracked_pass >= 0)
+		order[n_order++] = s->tracked_pass;
+	for (int i = 0; i < PASS_COUNT; i++)
+		if (!(live && i == s->tracked_pass))
+			order[n_order++] = i;
+
+	for (int k = 0; k < n_order && (result->count == 0 || s->cfg.all_passes); k++) {
+		int i = order[k];
 		const struct pass_def *p = &passes[i];
-		/* Tracking: the pass that read the previous frame runs again
-		 * whatever the frame, so a card only a costly pass reads is read
-		 * in consecutive frames, as k-of-n confirmation needs. */
-		bool tracked = i == s->tracked_pass;
-		if (i == PASS_AFTER_LOCATED && !sweep && !tracked_later(s, i) &&
-		    !s->located.n_codes && !s->located.n_bars)
+		bool tracked = live && i == s->tracked_pass;
+		if (i == PASS_AFTER_LOCATED && !sweep && !s->located.n_codes && !s->located.n_bars)
 			break; /* nothing code-like: this frame costs the locator alone */
 		if (p->sweep && !sweep && !tracked)
 			continue;

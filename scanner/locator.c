@@ -29,7 +29,7 @@
 /* Candidates seen on fewer scanlines than this are noise. */
 #define MIN_HITS 2
 /* Triples fitted as codes per frame, best geometry first. */
-#define MAX_FITTED 24
+#define MAX_FITTED 16
 /* Codes whose timing patterns match worse than this are not codes. */
 #define MIN_TIMING 0.7
 
@@ -429,10 +429,13 @@ static bool find_alignment(const struct locator *loc, int w, int h, const struct
 	double best = 1e9;
 	bool found = false;
 
-	for (int y = (int)p.y - radius; y <= (int)p.y + radius; y++) {
+	/* The core is about a module wide: probing every half module meets it
+	 * and keeps the search cheap for large modules. */
+	int step = code->module >= 4 ? (int)(code->module / 2) : 1;
+	for (int y = (int)p.y - radius; y <= (int)p.y + radius; y += step) {
 		if (y < 1 || y >= h - 1)
 			continue;
-		for (int x = (int)p.x - radius; x <= (int)p.x + radius; x++) {
+		for (int x = (int)p.x - radius; x <= (int)p.x + radius; x += step) {
 			if (x < 1 || x >= w - 1 || loc->dark[(size_t)y * w + x] != core)
 				continue;
 			/* the core's run across and down, bounded by the ring */
@@ -487,34 +490,46 @@ static bool find_alignment(const struct locator *loc, int w, int h, const struct
  * where the map puts them: near 1 for a real code, about 0.5 for three
  * finder-like blobs that happen to form a square.
  */
+/* Timing agreement with the map shifted by (su, sv) modules, probing every
+ * stride-th module. */
+static double timing_at(const struct locator *loc, int w, int h, const struct locator_code *code,
+			double su, double sv, int stride)
+{
+	int n = code->size, good = 0, total = 0;
+	uint8_t dark = code->inverted ? 0 : 1;
+
+	for (int i = 8; i <= n - 9; i += stride) {
+		for (int axis = 0; axis < 2; axis++) {
+			double u = (axis ? 6.5 : i + 0.5) + su, v = (axis ? i + 0.5 : 6.5) + sv;
+			struct locator_point p = locator_map(&code->map, u, v);
+			int x = (int)p.x, y = (int)p.y;
+			if (x < 0 || y < 0 || x >= w || y >= h)
+				continue;
+			bool want_dark = (i % 2) == 0;
+			good += (loc->dark[(size_t)y * w + x] == dark) == want_dark;
+			total++;
+		}
+	}
+	return total ? (double)good / total : 0;
+}
+
 static double timing_score(const struct locator *loc, int w, int h, const struct locator_code *code)
 {
-	int n = code->size;
-	uint8_t dark = code->inverted ? 0 : 1;
-	double best = 0;
-
 	/* The map is only as good as the finder centres and the fourth
-	 * corner: allow it half a module of slack either way. */
+	 * corner: allow it half a module of slack either way. The shifts are
+	 * compared on every third module (odd, so both colours count), the
+	 * best one is then scored on all. */
+	double best = -1, best_su = 0, best_sv = 0;
 	for (int shift = 0; shift < 9; shift++) {
 		double su = (shift % 3 - 1) * 0.5, sv = (shift / 3 - 1) * 0.5;
-		int good = 0, total = 0;
-		for (int i = 8; i <= n - 9; i++) {
-			for (int axis = 0; axis < 2; axis++) {
-				double u = (axis ? 6.5 : i + 0.5) + su,
-				       v = (axis ? i + 0.5 : 6.5) + sv;
-				struct locator_point p = locator_map(&code->map, u, v);
-				int x = (int)p.x, y = (int)p.y;
-				if (x < 0 || y < 0 || x >= w || y >= h)
-					continue;
-				bool want_dark = (i % 2) == 0;
-				good += (loc->dark[(size_t)y * w + x] == dark) == want_dark;
-				total++;
-			}
+		double t = timing_at(loc, w, h, code, su, sv, code->size > 40 ? 3 : 1);
+		if (t > best) {
+			best = t;
+			best_su = su;
+			best_sv = sv;
 		}
-		if (total && (double)good / total > best)
-			best = (double)good / total;
 	}
-	return best;
+	return code->size > 40 ? timing_at(loc, w, h, code, best_su, best_sv, 1) : best;
 }
 
 /* Builds the code for finders a (corner), b (along u), c (along v). */
