@@ -456,7 +456,8 @@ static void format_value(const struct custscan_config *cfg, const struct key *k,
 			 size_t size)
 {
 	const char *base = (const char *)cfg;
-	int v = k->type == KEY_STR || k->type == KEY_SYMS || k->type == KEY_CHARSET
+	int v = k->type == KEY_STR || k->type == KEY_SYMS || k->type == KEY_CHARSET ||
+			k->type == KEY_BOOL
 		    ? 0
 		    : *(const int *)(const void *)(base + k->offset);
 
