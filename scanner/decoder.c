@@ -400,11 +400,55 @@ static const int rectify_scales[] = {4, 3, 6};
 /* Rows of the upright strip a bar region is resampled to. */
 #define BAR_STRIP_ROWS 24
 
-/*
- * The located pass: finds QR codes geometrically and hands the engine a
- * frontal image of each, at a few module sizes until one reads. Returns the
- * number of symbols read or a negative scanner_err.
- */
+/* The frame box (clamped) around a located code's four corners. */
+static struct pp_rect code_box(const struct locator_code *code, const struct scanner_frame *f)
+{
+	double x0 = code->corners[0].x, y0 = code->corners[0].y, x1 = x0, y1 = y0;
+
+	for (int k = 1; k < 4; k++) {
+		x0 = fmin(x0, code->corners[k].x);
+		y0 = fmin(y0, code->corners[k].y);
+		x1 = fmax(x1, code->corners[k].x);
+		y1 = fmax(y1, code->corners[k].y);
+	}
+	struct pp_rect box = {(int)fmax(0, x0), (int)fmax(0, y0), (int)fmin(f->width, x1 + 1),
+			      (int)fmin(f->height, y1 + 1)};
+	return box;
+}
+
+static struct pp_rect scale_box(struct pp_rect box, int factor)
+{
+	struct pp_rect r = {box.x0 * factor, box.y0 * factor, box.x1 * factor, box.y1 * factor};
+	return r;
+}
+
+/* Makes s->rectified hold at least need bytes. */
+static int reserve_rectified(struct scanner *s, size_t need)
+{
+	if (need > s->rectified_cap) {
+		uint8_t *p = realloc(s->rectified, need);
+		if (!p)
+			return SCANNER_ERR_NOMEM;
+		s->rectified = p;
+		s->rectified_cap = need;
+	}
+	return 0;
+}
+
+/* Decodes a rectified image of a located code; every symbol read gets the
+ * code's box in the frame. Returns the symbols added, or a negative
+ * scanner_err. */
+static int decode_rectified(struct scanner *s, const uint8_t *img, int w, int h,
+			    const struct pp_rect *box)
+{
+	size_t before = s->result->count;
+
+	s->current_box = box;
+	int n = s->engine_ops->decode(s->engine, img, w, h, collect_symbol, s);
+	s->current_box = NULL;
+	return n < 0 ? n : (int)(s->result->count - before);
+}
+
 /* Share of clipped-white pixels in a box of the frame, on a sparse grid. */
 static double glare_share(const struct scanner_frame *f, struct pp_rect box)
 {
@@ -426,15 +470,8 @@ static void note_located(struct scanner *s, const struct scanner_frame *frame, i
 	r->located = (int)(l->n_codes + l->n_bars);
 	if (l->n_codes) {
 		const struct locator_code *c = &l->codes[0];
-		struct pp_rect box = {frame->width, frame->height, 0, 0};
-		for (int k = 0; k < 4; k++) {
-			box.x0 = (int)fmax(0, fmin(box.x0, c->corners[k].x));
-			box.y0 = (int)fmax(0, fmin(box.y0, c->corners[k].y));
-			box.x1 = (int)fmin(frame->width, fmax(box.x1, c->corners[k].x + 1));
-			box.y1 = (int)fmin(frame->height, fmax(box.y1, c->corners[k].y + 1));
-		}
 		r->located_module = c->module * factor;
-		r->located_glare = glare_share(frame, box);
+		r->located_glare = glare_share(frame, code_box(c, frame));
 	} else if (l->n_bars) {
 		const struct locator_bars *b = &l->bars[0];
 		struct pp_rect box = {(int)fmax(0, b->origin.x), (int)fmax(0, b->origin.y),
@@ -445,6 +482,11 @@ static void note_located(struct scanner *s, const struct scanner_frame *frame, i
 	}
 }
 
+/*
+ * The located pass: finds QR codes geometrically and hands the engine a
+ * frontal image of each, at a few module sizes until one reads. Returns the
+ * number of symbols read or a negative scanner_err.
+ */
 static int run_located_pass(struct scanner *s, const struct scanner_frame *frame, int factor)
 {
 	int rc = locator_find(s->locator, frame, &s->located);
@@ -456,41 +498,19 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		note_located(s, frame, factor);
 	for (size_t c = 0; c < s->located.n_codes; c++) {
 		const struct locator_code *code = &s->located.codes[c];
-		struct pp_rect box = {frame->width, frame->height, 0, 0};
-		for (int k = 0; k < 4; k++) {
-			int x = (int)code->corners[k].x, y = (int)code->corners[k].y;
-			box.x0 = x < box.x0 ? (x < 0 ? 0 : x) : box.x0;
-			box.y0 = y < box.y0 ? (y < 0 ? 0 : y) : box.y0;
-			box.x1 =
-			    x + 1 > box.x1 ? (x + 1 > frame->width ? frame->width : x + 1) : box.x1;
-			box.y1 = y + 1 > box.y1 ? (y + 1 > frame->height ? frame->height : y + 1)
-						: box.y1;
-		}
-		box.x0 *= factor;
-		box.y0 *= factor;
-		box.x1 *= factor;
-		box.y1 *= factor;
+		struct pp_rect box = scale_box(code_box(code, frame), factor);
 		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]); k++) {
 			int side = locator_rectified_side(code, rectify_scales[k], RECTIFY_QUIET);
-			size_t need = (size_t)side * side;
-			if (need > s->rectified_cap) {
-				uint8_t *p = realloc(s->rectified, need);
-				if (!p)
-					return SCANNER_ERR_NOMEM;
-				s->rectified = p;
-				s->rectified_cap = need;
-			}
+			rc = reserve_rectified(s, (size_t)side * side);
+			if (rc)
+				return rc;
 			locator_rectify(frame, code, rectify_scales[k], RECTIFY_QUIET,
 					s->rectified);
-			s->current_box = &box;
-			size_t before = s->result->count;
-			int n = s->engine_ops->decode(s->engine, s->rectified, side, side,
-						      collect_symbol, s);
-			s->current_box = NULL;
+			int n = decode_rectified(s, s->rectified, side, side, &box);
 			if (n < 0)
 				return n;
-			if (s->result->count > before) {
-				read += (int)(s->result->count - before);
+			if (n > 0) {
+				read += n;
 				break;
 			}
 		}
@@ -500,24 +520,17 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		int w = locator_bars_width(bars);
 		size_t need = (size_t)w * BAR_STRIP_ROWS;
 		/* the strip as sampled, then the copy each attempt reads */
-		if (2 * need > s->rectified_cap) {
-			uint8_t *p = realloc(s->rectified, 2 * need);
-			if (!p)
-				return SCANNER_ERR_NOMEM;
-			s->rectified = p;
-			s->rectified_cap = 2 * need;
-		}
+		rc = reserve_rectified(s, 2 * need);
+		if (rc)
+			return rc;
 		uint8_t *strip = s->rectified, *work = s->rectified + need;
 		locator_rectify_bars(frame, bars, false, BAR_STRIP_ROWS, strip);
-		struct pp_rect box = {
+		struct pp_rect near = {
 		    (int)fmax(0, bars->origin.x - bars->height),
 		    (int)fmax(0, bars->origin.y - bars->height),
 		    (int)fmin(frame->width, bars->origin.x + bars->length + bars->height),
 		    (int)fmin(frame->height, bars->origin.y + bars->length + bars->height)};
-		box.x0 *= factor;
-		box.y0 *= factor;
-		box.x1 *= factor;
-		box.y1 *= factor;
+		struct pp_rect box = scale_box(near, factor);
 		/* Light and dark mode, each as sampled and then binarised: ZBar's
 		 * Code128 edge detector misses soft bar edges that a plain
 		 * threshold of the stretched strip makes sharp. */
@@ -527,15 +540,11 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 				pp_invert(work, need);
 			if (attempt % 2)
 				pp_binarize(work, need);
-			s->current_box = &box;
-			size_t before = s->result->count;
-			int n = s->engine_ops->decode(s->engine, work, w, BAR_STRIP_ROWS,
-						      collect_symbol, s);
-			s->current_box = NULL;
+			int n = decode_rectified(s, work, w, BAR_STRIP_ROWS, &box);
 			if (n < 0)
 				return n;
-			if (s->result->count > before) {
-				read += (int)(s->result->count - before);
+			if (n > 0) {
+				read += n;
 				break;
 			}
 		}
