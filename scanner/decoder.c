@@ -61,8 +61,6 @@ static const struct pass_def passes[] = {
     {"full", 0, FILTER_NONE, false, true},
 };
 #define PASS_COUNT ((int)(sizeof(passes) / sizeof(passes[0])))
-/* The first pass after the locator's: where the empty-frame gate sits. */
-#define PASS_AFTER_LOCATED 1
 _Static_assert(PASS_COUNT <= SCANNER_MAX_PASSES, "pass table larger than results can report");
 
 /* Cost assumed for a pass before it has been timed: about what a
@@ -588,23 +586,31 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	bool sweep = is_sweep_frame(s);
 
 	/* Tracking: in live use the pass that read the previous frame runs
-	 * first, whatever the frame, so a card only a costly pass reads is read
-	 * in consecutive frames, as k-of-n confirmation needs, and within the
-	 * budget. The others follow in cascade order. */
+	 * whatever the frame, so a card only a costly pass reads is read in
+	 * consecutive frames, as k-of-n confirmation needs; it runs first, to
+	 * be within the budget, unless it is a region pass, which needs the
+	 * region the first small pass finds and so keeps its place. The
+	 * others follow in cascade order. */
 	int order[PASS_COUNT], n_order = 0;
 	bool live = s->cfg.budget_us && !s->cfg.all_passes;
-	if (live && s->tracked_pass >= 0)
-		order[n_order++] = s->tracked_pass;
+	int first =
+	    live && s->tracked_pass >= 0 && !passes[s->tracked_pass].region ? s->tracked_pass : -1;
+	if (first >= 0)
+		order[n_order++] = first;
 	for (int i = 0; i < PASS_COUNT; i++)
-		if (!(live && i == s->tracked_pass))
+		if (i != first)
 			order[n_order++] = i;
 
+	/* Once the locator has run, a frame where it found nothing code-like
+	 * stops there (but for a sweep frame or the tracked pass): the usual
+	 * frame while nobody holds a phone up costs the locator alone. */
+	bool located_ran = false, candidates = false;
 	for (int k = 0; k < n_order && (result->count == 0 || s->cfg.all_passes); k++) {
 		int i = order[k];
 		const struct pass_def *p = &passes[i];
 		bool tracked = live && i == s->tracked_pass;
-		if (i == PASS_AFTER_LOCATED && !sweep && !s->located.n_codes && !s->located.n_bars)
-			break; /* nothing code-like: this frame costs the locator alone */
+		if (located_ran && !candidates && !sweep && !tracked)
+			break;
 		if (p->sweep && !sweep && !tracked)
 			continue;
 		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
@@ -652,6 +658,10 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 				view.stride = view.width;
 			}
 			n = run_located_pass(s, &view, factor);
+			if (!located_ran) {
+				located_ran = true;
+				candidates = s->located.n_codes || s->located.n_bars;
+			}
 		} else {
 			const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
 			if (p->filter == FILTER_STRETCH && p->max_side && !p->region)

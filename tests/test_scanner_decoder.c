@@ -200,6 +200,38 @@ static void test_live_spreads_costly_passes_over_frames(void **state)
 	scanner_destroy(s);
 }
 
+static void test_tracked_pass_reads_the_next_frame(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image img;
+	struct scanner_result r;
+	struct custid_syntax syntax;
+	char id[CUSTID_ID_BUFSZ];
+
+	scanner_config_init_default(&cfg);
+	cfg.budget_us = 10 * 1000 * 1000; /* never the limit here */
+	cfg.sweep_every = 100;		  /* no sweep frame in this test */
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	custid_syntax_init_default(&syntax);
+	assert_int_equal(scanner_image_load(CUSTSCAN_FIXTURES "/tracking/region-pass.png", &img),
+			 0);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	/* only a region pass reads this frame: it needs the region found by
+	 * the first small pass, and must still run when it is the tracked one */
+	for (int frame = 0; frame < 3; frame++) {
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+		assert_int_equal(r.count, 1);
+		assert_int_equal(strncmp(scanner_pass_name(r.symbols[0].pass), "region-", 7), 0);
+		assert_int_equal(custid_validate(&syntax, r.symbols[0].data, r.symbols[0].len, id),
+				 CUSTID_OK);
+		assert_string_equal(id, "m9mFuIWD5DsJcW_");
+	}
+	scanner_image_release(&img);
+	scanner_destroy(s);
+}
+
 static void test_budget_stops_the_cascade(void **state)
 {
 	(void)state;
@@ -253,6 +285,7 @@ int main(void)
 	    cmocka_unit_test(test_config_is_checked),
 	    cmocka_unit_test(test_live_spreads_costly_passes_over_frames),
 	    cmocka_unit_test(test_budget_stops_the_cascade),
+	    cmocka_unit_test(test_tracked_pass_reads_the_next_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
