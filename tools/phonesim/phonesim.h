@@ -195,6 +195,30 @@ int phonesim_render(const struct phonesim_scene *scene, uint64_t noise_seed,
 		    struct scanner_image *img);
 
 /*
+ * A finished card picture for the phone to show instead of the simulated card
+ * app: a PNG a shop sent by email, opened full screen. The picture is scaled
+ * to the screen's width (as an image viewer fits it) and scrolled so that its
+ * code's centre lands where the scene puts the code; the rest of the screen is
+ * the viewer's black. The scene's symbology must be the picture's, its text
+ * and dark_mode are not used for drawing.
+ */
+struct phonesim_card {
+	const struct scanner_image *image; /* the picture, 8-bit sRGB-coded luma */
+	double code_x, code_y;		   /* centre of the code in picture pixels */
+	double module;			   /* picture pixels per module of the code */
+	int modules;			   /* the code's width in modules, quiet zone excluded */
+	int quiet;			   /* the code's quiet zone in modules */
+};
+
+/*
+ * Renders scene into img (scene->width x height) with card on the screen.
+ * The scene's module_px is then camera pixels per module of the card's code.
+ * Returns 0, or -1 for a card that does not fit the scene or out of memory.
+ */
+int phonesim_render_card(const struct phonesim_scene *scene, const struct phonesim_card *card,
+			 uint64_t noise_seed, struct scanner_image *img);
+
+/*
  * Reports whether the code, with its quiet zone, lies wholly inside the frame
  * (the ground truth of a sequence's "fully visible" column).
  */

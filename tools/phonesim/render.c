@@ -192,6 +192,10 @@ struct render_ctx {
 	float *bg;			 /* background radiance, camera space */
 	float *pwm;			 /* per-row screen brightness factor */
 	double screen_level[4];		 /* background, ink, header, accent */
+
+	/* phonesim_render_card only */
+	const struct phonesim_card *card; /* a card picture on the screen, or NULL */
+	float *card_screen;		  /* the picture at screen resolution, linear */
 };
 
 static void mat3_mul(const double *a, const double *b, double *out)
@@ -346,6 +350,11 @@ static double screen_content(const struct render_ctx *ctx, int iu, int iv)
 	}
 	case PHONESIM_CONTENT_CODE:
 		break;
+	}
+	if (ctx->card_screen) {
+		iu = iu < 0 ? 0 : iu >= sc->screen_w_px ? sc->screen_w_px - 1 : iu;
+		iv = iv < 0 ? 0 : iv >= sc->screen_h_px ? sc->screen_h_px - 1 : iv;
+		return ctx->card_screen[(size_t)iv * (size_t)sc->screen_w_px + (size_t)iu];
 	}
 
 	/* The app's title bar with its name in it. */
@@ -895,6 +904,72 @@ static void setup_finger(struct render_ctx *ctx)
 	}
 }
 
+/* Linear level of picture pixel (x, y); black outside the picture. */
+static double picture_level(const struct scanner_image *pic, const float *lut, int x, int y)
+{
+	if (x < 0 || y < 0 || x >= pic->width || y >= pic->height)
+		return 0.0;
+	return lut[pic->luma[(size_t)y * (size_t)pic->width + (size_t)x]];
+}
+
+/*
+ * The card picture as the phone's image viewer shows it: scaled to the
+ * screen's width, each screen pixel the mean of the picture pixels it covers,
+ * black where the picture ends. Levels are linear (the picture is sRGB-coded).
+ */
+static int setup_card_screen(struct render_ctx *ctx)
+{
+	const struct phonesim_scene *sc = ctx->sc;
+	const struct phonesim_card *card = ctx->card;
+	const struct scanner_image *pic = card->image;
+	double r = 0.5 * card->module / ctx->spm; /* half a screen pixel, in picture px */
+	float lut[256];
+
+	ctx->card_screen =
+	    malloc(sizeof(float) * (size_t)sc->screen_w_px * (size_t)sc->screen_h_px);
+	if (!ctx->card_screen)
+		return -1;
+	for (int i = 0; i < 256; i++)
+		lut[i] = (float)pow(i / 255.0, 2.2);
+	for (int iv = 0; iv < sc->screen_h_px; iv++)
+		for (int iu = 0; iu < sc->screen_w_px; iu++) {
+			double a, b, x, y, sum = 0;
+			int x0, x1, y0, y1, n = 0;
+
+			screen_to_code(ctx, iu + 0.5, iv + 0.5, &a, &b);
+			x = card->code_x + a * card->module;
+			y = card->code_y + b * card->module;
+			x0 = (int)floor(x - r);
+			x1 = r < 0.5 ? x0 : (int)ceil(x + r) - 1;
+			y0 = (int)floor(y - r);
+			y1 = r < 0.5 ? y0 : (int)ceil(y + r) - 1;
+			for (int py = y0; py <= y1; py++)
+				for (int px = x0; px <= x1; px++, n++)
+					sum += picture_level(pic, lut, px, py);
+			ctx->card_screen[(size_t)iv * (size_t)sc->screen_w_px + (size_t)iu] =
+			    (float)(sum / n);
+		}
+	return 0;
+}
+
+/* The code's extent and quiet zone from the card picture instead of an encoder. */
+static int setup_card(struct render_ctx *ctx)
+{
+	const struct phonesim_card *card = ctx->card;
+
+	if (ctx->sc->symbology != PHONESIM_QR || !card->image || !card->image->luma ||
+	    card->module <= 0 || card->modules < 1 || card->quiet < 0)
+		return -1;
+	ctx->spm = card->module * ctx->sc->screen_w_px / card->image->width;
+	ctx->sym.symbology = PHONESIM_QR;
+	ctx->sym.width = card->modules;
+	ctx->sym.height = card->modules;
+	ctx->sym.quiet = card->quiet;
+	ctx->half_a = card->modules / 2.0;
+	ctx->half_b = card->modules / 2.0;
+	return 0;
+}
+
 static int setup(struct render_ctx *ctx)
 {
 	const struct phonesim_scene *sc = ctx->sc;
@@ -903,7 +978,10 @@ static int setup(struct render_ctx *ctx)
 	ctx->mm = 1.0 / sc->screen_pitch;
 	ctx->ucx = sc->screen_w_px / 2.0 + sc->shift_u;
 	ctx->vcy = sc->screen_h_px / 2.0 + sc->shift_v;
-	if (sc->symbology != PHONESIM_NONE) {
+	if (ctx->card) {
+		if (setup_card(ctx) || setup_card_screen(ctx))
+			return -1;
+	} else if (sc->symbology != PHONESIM_NONE) {
 		if (phonesim_symbol_init(&ctx->sym, sc->symbology, sc->text))
 			return -1;
 		ctx->half_a = ctx->sym.width / 2.0;
@@ -1016,7 +1094,9 @@ int phonesim_code_corners(const struct phonesim_scene *sc, double corners[4][2])
 
 /* ---------------------------------------------------------------- render */
 
-int phonesim_render(const struct phonesim_scene *sc, uint64_t noise_seed, struct scanner_image *img)
+/* Renders sc, with the card app's own drawing or with card on the screen. */
+static int render(const struct phonesim_scene *sc, const struct phonesim_card *card,
+		  uint64_t noise_seed, struct scanner_image *img)
 {
 	struct render_ctx ctx;
 	struct phonesim_rng rng;
@@ -1027,6 +1107,7 @@ int phonesim_render(const struct phonesim_scene *sc, uint64_t noise_seed, struct
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.sc = sc;
+	ctx.card = card;
 	if (img->width != w || img->height != h)
 		return -1;
 	if (setup(&ctx))
@@ -1103,6 +1184,20 @@ out_free:
 	free(ctx.bg);
 	free(lin);
 out_sym:
+	free(ctx.card_screen);
 	phonesim_symbol_release(&ctx.sym);
 	return ret;
+}
+
+int phonesim_render(const struct phonesim_scene *sc, uint64_t noise_seed, struct scanner_image *img)
+{
+	return render(sc, NULL, noise_seed, img);
+}
+
+int phonesim_render_card(const struct phonesim_scene *sc, const struct phonesim_card *card,
+			 uint64_t noise_seed, struct scanner_image *img)
+{
+	if (!card)
+		return -1;
+	return render(sc, card, noise_seed, img);
 }
