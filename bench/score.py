@@ -2,7 +2,9 @@
 """Scores decode results against a MANIFEST and prints a markdown table.
 
 Inputs are JSON lines in custscan-decode's shape ({"file", "symbols":
-[{"type", "text"}], "ms"}, optionally "ids", "reader", "crash", "error").
+[{"type", "text"}], "ms"}, optionally "ids", "reader", "crash", "error", and
+"frame_ms" when a file was decoded as several live frames: then each frame's
+time counts, not the file's).
 A results file is named on the command line as NAME=FILE.jsonl, or just
 FILE.jsonl; a line's own "reader" field wins, else NAME, else the file's stem.
 
@@ -117,7 +119,11 @@ class Tally:
 
     def add(self, outcome, line):
         self.counts[outcome] += 1
-        if line is not None and line.get("ms") is not None:
+        if line is None:
+            return
+        if line.get("frame_ms"):  # a file decoded as several live frames (--hold)
+            self.ms.extend(line["frame_ms"])
+        elif line.get("ms") is not None:
             self.ms.append(line["ms"])
 
     def cells(self):

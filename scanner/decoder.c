@@ -181,6 +181,11 @@ struct scanner {
 	/* The locator and the rectified image of one located code. */
 	struct locator *locator;
 	struct locator_result located;
+	/* Every candidate the located passes found in this frame, in frame
+	 * pixels: the cascade goes on past the first read while one of them
+	 * is still unread, so every code in a frame is reported. */
+	struct pp_rect candidates[2 * (LOCATOR_MAX_CODES + LOCATOR_MAX_BARS)];
+	int n_candidates;
 	uint8_t *rectified;
 	size_t rectified_cap;
 	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
@@ -236,6 +241,14 @@ void scanner_destroy(struct scanner *s)
 	free(s->filter_buf);
 	free(s->pass_buf);
 	free(s);
+}
+
+void scanner_reset(struct scanner *s)
+{
+	if (!s)
+		return;
+	s->tracked_pass = -1;
+	s->frames_seen = 0;
 }
 
 static int grow_buffers(struct scanner *s, int width, int height)
@@ -480,6 +493,40 @@ static void note_located(struct scanner *s, const struct scanner_frame *frame, i
 	}
 }
 
+/* Keeps a located candidate's box, once. */
+static void note_candidate(struct scanner *s, struct pp_rect box)
+{
+	int cap = (int)(sizeof(s->candidates) / sizeof(s->candidates[0]));
+
+	for (int i = 0; i < s->n_candidates; i++) {
+		const struct pp_rect *c = &s->candidates[i];
+		int cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+		if (cx >= c->x0 && cx < c->x1 && cy >= c->y0 && cy < c->y1)
+			return; /* the same code, found again (e.g. at another scale) */
+	}
+	if (s->n_candidates < cap)
+		s->candidates[s->n_candidates++] = box;
+}
+
+/* Whether a located candidate has no symbol read over its centre yet. */
+static bool unread_candidate(const struct scanner *s)
+{
+	const struct scanner_result *r = s->result;
+
+	for (int i = 0; i < s->n_candidates; i++) {
+		const struct pp_rect *c = &s->candidates[i];
+		int cx = (c->x0 + c->x1) / 2, cy = (c->y0 + c->y1) / 2;
+		bool read = false;
+		for (size_t k = 0; k < r->count && !read; k++) {
+			const struct scanner_symbol *y = &r->symbols[k];
+			read = cx >= y->x0 && cx < y->x1 && cy >= y->y0 && cy < y->y1;
+		}
+		if (!read)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The located pass: finds QR codes geometrically and hands the engine a
  * frontal image of each, at a few module sizes until one reads. Returns the
@@ -497,6 +544,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 	for (size_t c = 0; c < s->located.n_codes; c++) {
 		const struct locator_code *code = &s->located.codes[c];
 		struct pp_rect box = scale_box(code_box(code, frame), factor);
+		note_candidate(s, box);
 		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]); k++) {
 			int side = locator_rectified_side(code, rectify_scales[k], RECTIFY_QUIET);
 			rc = reserve_rectified(s, (size_t)side * side);
@@ -529,6 +577,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		    (int)fmin(frame->width, bars->origin.x + bars->length + bars->height),
 		    (int)fmin(frame->height, bars->origin.y + bars->length + bars->height)};
 		struct pp_rect box = scale_box(near, factor);
+		note_candidate(s, box);
 		/* Light and dark mode, each as sampled and then binarised: ZBar's
 		 * Code128 edge detector misses soft bar edges that a plain
 		 * threshold of the stretched strip makes sharp. */
@@ -583,6 +632,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		return rc;
 	s->result = result;
 	s->have_region = false;
+	s->n_candidates = 0;
 	bool sweep = is_sweep_frame(s);
 
 	/* Tracking: in live use the pass that read the previous frame runs
@@ -605,7 +655,9 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	 * stops there (but for a sweep frame or the tracked pass): the usual
 	 * frame while nobody holds a phone up costs the locator alone. */
 	bool located_ran = false, candidates = false;
-	for (int k = 0; k < n_order && (result->count == 0 || s->cfg.all_passes); k++) {
+	for (int k = 0; k < n_order; k++) {
+		if (result->count && !s->cfg.all_passes && !unread_candidate(s))
+			break;
 		int i = order[k];
 		const struct pass_def *p = &passes[i];
 		bool tracked = live && i == s->tracked_pass;

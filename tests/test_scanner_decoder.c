@@ -255,6 +255,153 @@ static void test_budget_stops_the_cascade(void **state)
 	scanner_destroy(s);
 }
 
+/* Four fixture frames tiled 2x2 into one frame: four cards in one view. */
+static const struct {
+	const char *file;
+	const char *id;
+} TILES[4] = {
+    {"nominal/000.png", "wi8matJ7"},   /* QR, read by the first pass */
+    {"dark_mode/000.png", "_qNKt9U2"}, /* dark-mode QR */
+    {"tilt/001.png", "bjrqt3"},	       /* Code128 only a later pass reads */
+    {"moire/000.png", "_mx_AMbD"},     /* QR only a later pass reads */
+};
+
+static void load_tiles(struct scanner_image *out)
+{
+	for (int t = 0; t < 4; t++) {
+		char path[1024];
+		struct scanner_image tile;
+		snprintf(path, sizeof(path), "%s/%s", PHONESIM_DIR, TILES[t].file);
+		assert_int_equal(scanner_image_load(path, &tile), 0);
+		if (t == 0)
+			assert_int_equal(scanner_image_init(out, 2 * tile.width, 2 * tile.height),
+					 0);
+		assert_int_equal(tile.width * 2, out->width);
+		int ox = (t % 2) * tile.width, oy = (t / 2) * tile.height;
+		for (int y = 0; y < tile.height; y++)
+			memcpy(out->luma + (size_t)(oy + y) * out->width + ox,
+			       tile.luma + (size_t)y * tile.width, (size_t)tile.width);
+		scanner_image_release(&tile);
+	}
+}
+
+/* Asserts that the ids read are exactly the four tiles' ids. */
+static void assert_all_tiles(const char (*ids)[CUSTID_ID_BUFSZ], size_t n)
+{
+	assert_int_equal(n, 4);
+	for (int t = 0; t < 4; t++) {
+		bool found = false;
+		for (size_t k = 0; k < n && !found; k++)
+			found = !strcmp(ids[k], TILES[t].id);
+		if (!found)
+			fail_msg("card %s (%s) not reported", TILES[t].id, TILES[t].file);
+	}
+}
+
+/* Adds the ids of r not yet in ids[0..*n). */
+static void add_ids(const struct scanner_result *r, char (*ids)[CUSTID_ID_BUFSZ], size_t *n)
+{
+	struct custid_syntax syntax;
+	char id[CUSTID_ID_BUFSZ];
+
+	custid_syntax_init_default(&syntax);
+	for (size_t i = 0; i < r->count; i++) {
+		assert_int_equal(
+		    custid_validate(&syntax, r->symbols[i].data, r->symbols[i].len, id), CUSTID_OK);
+		bool seen = false;
+		for (size_t k = 0; k < *n && !seen; k++)
+			seen = !strcmp(ids[k], id);
+		if (!seen && *n < SCANNER_MAX_SYMBOLS)
+			strcpy(ids[(*n)++], id);
+	}
+}
+
+/* Every code in a frame is reported, not only the first one read: the
+ * cascade goes on while a located code is still unread. */
+static void test_every_code_is_reported(void **state)
+{
+	struct scanner *s = *state;
+	struct scanner_image img;
+	struct scanner_result r;
+	char ids[SCANNER_MAX_SYMBOLS][CUSTID_ID_BUFSZ];
+	size_t n = 0;
+
+	load_tiles(&img);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	assert_int_equal(scanner_decode(s, &f, &r), 0);
+	add_ids(&r, ids, &n);
+	assert_all_tiles((const char(*)[CUSTID_ID_BUFSZ])ids, n);
+	/* each symbol's box is where its tile is */
+	for (size_t i = 0; i < r.count; i++) {
+		int cx = (r.symbols[i].x0 + r.symbols[i].x1) / 2;
+		int cy = (r.symbols[i].y0 + r.symbols[i].y1) / 2;
+		int t = (cx >= img.width / 2) + 2 * (cy >= img.height / 2);
+		char id[CUSTID_ID_BUFSZ];
+		struct custid_syntax syntax;
+		custid_syntax_init_default(&syntax);
+		custid_validate(&syntax, r.symbols[i].data, r.symbols[i].len, id);
+		assert_string_equal(id, TILES[t].id);
+	}
+	scanner_image_release(&img);
+}
+
+/* In live use the same holds within one sweep cycle of frames. */
+static void test_every_code_is_reported_live(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image img;
+	struct scanner_result r;
+	char ids[SCANNER_MAX_SYMBOLS][CUSTID_ID_BUFSZ];
+	size_t n = 0;
+
+	scanner_config_init_default(&cfg);
+	cfg.budget_us = 10 * 1000 * 1000; /* never the limit here */
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	load_tiles(&img);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	for (int frame = 0; frame < cfg.sweep_every; frame++) {
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+		add_ids(&r, ids, &n);
+	}
+	assert_all_tiles((const char(*)[CUSTID_ID_BUFSZ])ids, n);
+	scanner_image_release(&img);
+	scanner_destroy(s);
+}
+
+/* scanner_reset() starts a new stream: the sweep phase starts again. */
+static void test_reset_forgets_the_stream(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image neg;
+	struct scanner_result r;
+	int full = scanner_pass_find("full");
+
+	scanner_config_init_default(&cfg);
+	cfg.budget_us = 10 * 1000 * 1000; /* never the limit here */
+	cfg.sweep_every = 3;
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	load_negative(&neg);
+	struct scanner_frame f = scanner_image_frame(&neg, 0, 0);
+	/* two frames into a sweep cycle, then a reset: the next frame is the
+	 * first of a new cycle again, not its sweep frame */
+	for (int frame = 0; frame < 2; frame++)
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+	scanner_reset(s);
+	assert_int_equal(scanner_decode(s, &f, &r), 0);
+	assert_int_equal(r.pass_us[full], 0);
+	/* and the frame after that is a sweep frame only two frames on */
+	assert_int_equal(scanner_decode(s, &f, &r), 0);
+	assert_int_equal(r.pass_us[full], 0);
+	assert_int_equal(scanner_decode(s, &f, &r), 0);
+	assert_true(r.pass_us[full] > 0);
+	scanner_image_release(&neg);
+	scanner_destroy(s);
+}
+
 static void test_config_is_checked(void **state)
 {
 	(void)state;
@@ -286,6 +433,9 @@ int main(void)
 	    cmocka_unit_test(test_live_spreads_costly_passes_over_frames),
 	    cmocka_unit_test(test_budget_stops_the_cascade),
 	    cmocka_unit_test(test_tracked_pass_reads_the_next_frame),
+	    cmocka_unit_test_setup_teardown(test_every_code_is_reported, setup, teardown),
+	    cmocka_unit_test(test_every_code_is_reported_live),
+	    cmocka_unit_test(test_reset_forgets_the_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

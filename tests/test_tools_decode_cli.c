@@ -169,6 +169,40 @@ static void test_sequence_emits_once_and_early(void **state)
 	run_free(&r);
 }
 
+/* --hold: each file is N live frames; the union of reads and each frame's
+ * time come out, and the decoder starts afresh per file. */
+static void test_hold_decodes_each_file_as_frames(void **state)
+{
+	(void)state;
+	char card[1024], card_text[256], neg[1024], neg_text[256], args[4096];
+	struct run r;
+
+	first_fixture("nominal", card, sizeof(card), card_text, sizeof(card_text));
+	first_fixture("negative", neg, sizeof(neg), neg_text, sizeof(neg_text));
+	snprintf(args, sizeof(args), "--json --hold 4 %s %s", card, neg);
+	run_decode(args, &r);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.n, 2);
+	json_object *ids = get(r.lines[0], "ids");
+	assert_int_equal(json_object_array_length(ids), 1);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(ids, 0)),
+			    card_text + strlen("CUST#"));
+	for (int i = 0; i < 2; i++) {
+		json_object *frames = get(r.lines[i], "frame_ms");
+		assert_non_null(frames);
+		assert_int_equal(json_object_array_length(frames), 4);
+	}
+	assert_int_equal(json_object_array_length(get(r.lines[1], "ids")), 0);
+	run_free(&r);
+	run_decode("--hold 0 x.png", &r);
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	snprintf(args, sizeof(args), "--hold 2 --sequence %s", card);
+	run_decode(args, &r);
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+}
+
 static void test_usage_errors(void **state)
 {
 	(void)state;
@@ -189,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_files_errors_and_negatives),
 	    cmocka_unit_test(test_sequence_emits_once_and_early),
+	    cmocka_unit_test(test_hold_decodes_each_file_as_frames),
 	    cmocka_unit_test(test_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,10 +24,63 @@
 /* Frame period of the 30 fps camera that --sequence stands for. */
 #define SEQUENCE_FRAME_US 33333
 
+/* Most frames --hold decodes a file as. */
+#define HOLD_MAX_FRAMES 30
+
+/* The symbols of several frames of one file, each kept once (--hold). */
+struct held {
+	struct scanner_result merged;
+	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
+	double frame_ms[HOLD_MAX_FRAMES];
+};
+
+static void held_add(struct held *h, const struct scanner_result *r)
+{
+	struct scanner_result *m = &h->merged;
+
+	for (size_t i = 0; i < r->count; i++) {
+		const struct scanner_symbol *sym = &r->symbols[i];
+		bool seen = false;
+		for (size_t k = 0; k < m->count && !seen; k++)
+			seen = m->symbols[k].type == sym->type && m->symbols[k].len == sym->len &&
+			       !memcmp(m->symbols[k].data, sym->data, sym->len);
+		if (seen || m->count == SCANNER_MAX_SYMBOLS)
+			continue;
+		memcpy(h->payloads[m->count], sym->data, sym->len);
+		m->symbols[m->count] = *sym;
+		m->symbols[m->count].data = h->payloads[m->count];
+		m->count++;
+	}
+}
+
+/* Decodes one image as hold frames of a stream that starts with it. */
+static int decode_held(struct scanner *scanner, int hold, const struct scanner_image *img,
+		       struct held *h)
+{
+	double total = 0;
+
+	memset(&h->merged, 0, sizeof(h->merged));
+	scanner_reset(scanner);
+	for (int f = 0; f < hold; f++) {
+		struct scanner_result r;
+		struct scanner_frame frame =
+		    scanner_image_frame(img, (int64_t)f * SEQUENCE_FRAME_US, (uint64_t)f);
+		int rc = scanner_decode(scanner, &frame, &r);
+		if (rc)
+			return rc;
+		held_add(h, &r);
+		h->frame_ms[f] = r.elapsed_us / 1000.0;
+		total += h->frame_ms[f];
+	}
+	h->merged.elapsed_us = (int64_t)(total * 1000.0);
+	return 0;
+}
+
 struct options {
 	bool json;
 	bool sequence;
 	int yuyv_w, yuyv_h; /* 0: files are PGM/PNG/JPEG */
+	int hold;	    /* >0: each file is that many live frames of one still card */
 	struct scanner_config scanner;
 	struct custid_syntax syntax;
 	struct confirm_config confirm;
@@ -46,6 +99,9 @@ static void usage(FILE *out)
 	      "  --budget-ms MS      per-frame time budget (default: the daemon's, 25); 0: no\n"
 	      "                      budget, every pass until one reads, on every frame\n"
 	      "  --exhaustive        no budget: run every pass, report all they read\n"
+	      "  --hold N            each file is a card held still for N live frames: the\n"
+	      "                      decoder starts afresh per file, decodes it N times as\n"
+	      "                      the daemon would, and reports all read and each time\n"
 	      "  --passes LIST       run only these passes (comma-separated names, for\n"
 	      "                      benchmarks; CUSTSCAN_DEBUG_PASSES=1 lists them)\n"
 	      "  --prefix P          customer id prefix (default CUST#)\n"
@@ -102,6 +158,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"symbologies", required_argument, NULL, 'S'},
 	    {"budget-ms", required_argument, NULL, 'b'},
 	    {"exhaustive", no_argument, NULL, 'e'},
+	    {"hold", required_argument, NULL, 'H'},
 	    {"passes", required_argument, NULL, 'P'},
 	    {"prefix", required_argument, NULL, 'p'},
 	    {"max-len", required_argument, NULL, 'm'},
@@ -219,6 +276,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->confirm.cooldown_us = (int64_t)(ms * 1000);
 			break;
 		}
+		case 'H':
+			if (sscanf(optarg, "%d%c", &o->hold, &extra) != 1 || o->hold < 1 ||
+			    o->hold > HOLD_MAX_FRAMES) {
+				fprintf(stderr, "custscan-decode: --hold wants 1..%d frames\n",
+					HOLD_MAX_FRAMES);
+				return -1;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -278,6 +343,7 @@ int main(int argc, char **argv)
 	struct options o;
 	struct scanner *scanner = NULL;
 	struct confirm *confirm = NULL;
+	struct held *held = NULL;
 	int status = 0, rc;
 
 	if (parse_options(argc, argv, &o))
@@ -287,6 +353,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "custscan-decode: cannot create the decoder: %s\n",
 			scanner_strerror(rc));
 		return 1;
+	}
+	if (o.hold && o.sequence) {
+		fprintf(stderr, "custscan-decode: --hold and --sequence exclude each other\n");
+		scanner_destroy(scanner);
+		return 2;
+	}
+	if (o.hold) {
+		held = malloc(sizeof(*held));
+		if (!held) {
+			fprintf(stderr, "custscan-decode: out of memory\n");
+			scanner_destroy(scanner);
+			return 1;
+		}
 	}
 	if (o.sequence) {
 		confirm = confirm_create(&o.confirm);
@@ -311,7 +390,12 @@ int main(int argc, char **argv)
 		memset(&result, 0, sizeof(result));
 		rc = o.yuyv_w ? scanner_image_load_yuyv(argv[i], o.yuyv_w, o.yuyv_h, &img)
 			      : scanner_image_load(argv[i], &img);
-		if (!rc) {
+		if (!rc && held) {
+			rc = decode_held(scanner, o.hold, &img, held);
+			report.ms = held->merged.elapsed_us / 1000.0 / o.hold;
+			report.frame_ms = held->frame_ms;
+			report.n_frames = (size_t)o.hold;
+		} else if (!rc) {
 			struct scanner_frame frame =
 			    scanner_image_frame(&img, t, (uint64_t)(i - optind));
 			rc = scanner_decode(scanner, &frame, &result);
@@ -322,7 +406,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "custscan-decode: %s: %s\n", argv[i], report.error);
 			status = 1;
 		} else {
-			report.result = &result;
+			report.result = held ? &held->merged : &result;
 		}
 		if (confirm) {
 			char ids[SCANNER_MAX_SYMBOLS][CUSTID_ID_BUFSZ];
@@ -345,6 +429,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		scanner_image_release(&img);
 	}
+	free(held);
 	confirm_destroy(confirm);
 	scanner_destroy(scanner);
 	return status;

@@ -83,6 +83,14 @@ char *decode_report_json(const struct decode_report *r)
 	char ms[32];
 	snprintf(ms, sizeof(ms), "%.3f", r->ms);
 	json_object_object_add(root, "ms", json_object_new_double_s(r->ms, ms));
+	if (r->frame_ms) {
+		json_object *frames = json_object_new_array();
+		for (size_t i = 0; i < r->n_frames; i++) {
+			snprintf(ms, sizeof(ms), "%.3f", r->frame_ms[i]);
+			json_object_array_add(frames, json_object_new_double_s(r->frame_ms[i], ms));
+		}
+		json_object_object_add(root, "frame_ms", frames);
+	}
 	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_SPACED |
 								 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s)

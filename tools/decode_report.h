@@ -5,7 +5,8 @@
  *   {"file": ..., "symbols": [{"type": "QR-Code", "text": ...}],
  *    "ids": [...], "rejected": [{"text": ..., "reason": ...}], "ms": ...}
  *
- * plus "emitted": [...] in sequence mode and "error": ... for a file that
+ * plus "emitted": [...] in sequence mode, "frame_ms": [...] when a file was
+ * decoded as several frames, and "error": ... for a file that
  * could not be read. Texts are the payloads made valid UTF-8 (scanner/text.h)
  * and escaped by json-c, so binary payloads, NUL bytes and control
  * characters come out as valid JSON.
@@ -28,7 +29,9 @@ struct decode_report {
 	bool sequence;				/* add "emitted" */
 	const char (*emitted)[CUSTID_ID_BUFSZ]; /* ids emitted at this frame */
 	size_t n_emitted;
-	double ms; /* decode time */
+	double ms; /* decode time (per frame, the mean, with frame_ms) */
+	const double *frame_ms; /* NULL, or each frame's decode time (--hold) */
+	size_t n_frames;
 };
 
 /*

@@ -110,6 +110,14 @@ void scanner_destroy(struct scanner *s);
 int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		   struct scanner_result *result);
 
+/*
+ * Forgets what the decoder learned from earlier frames of a stream (the
+ * tracked pass, the sweep phase), keeping its buffers and its measured pass
+ * costs. Call it when a new stream starts (scan mode on, another replay), so
+ * nothing of the last one shapes the first frames of the next.
+ */
+void scanner_reset(struct scanner *s);
+
 /* Number of passes in the cascade, and the name of pass i (for reports). */
 int scanner_pass_count(void);
 const char *scanner_pass_name(int pass);
