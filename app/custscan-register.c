@@ -18,6 +18,7 @@
  *   scan on|off   scan mode for the open order
  *   show TEXT     show TEXT on the display
  *   status        ask the display how it is
+ *   metrics       ask the display for its metrics too (counters, latencies)
  *   quit          leave
  *   anything else is the product search line; CUST#<id> attaches that customer
  *
@@ -344,6 +345,65 @@ static void on_scan(struct reg *g, const struct ipc_msg *scan)
 		decide(g, g->opt.confirm == CONFIRM_YES);
 }
 
+/* The bucket bound at or below which a fraction q of a histogram lies, "" if empty. */
+static void quantile(const struct ipc_metrics *m, const struct ipc_histogram *h, double q,
+		     char *out, size_t outsz)
+{
+	uint64_t total = 0, cum = 0;
+	int i;
+
+	for (i = 0; i <= m->n_buckets; i++)
+		total += h->counts[i];
+	for (i = 0; i <= m->n_buckets && total; i++) {
+		cum += h->counts[i];
+		if ((double)cum >= q * (double)total)
+			break;
+	}
+	if (!total)
+		snprintf(out, outsz, "-");
+	else if (i < m->n_buckets)
+		snprintf(out, outsz, "<= %llu ms", (unsigned long long)m->le_ms[i]);
+	else
+		snprintf(out, outsz, "> %llu ms", (unsigned long long)m->le_ms[m->n_buckets - 1]);
+}
+
+static void say_histogram(const struct ipc_metrics *m, const char *name,
+			  const struct ipc_histogram *h)
+{
+	char p50[32], p95[32];
+	uint64_t n = 0;
+
+	for (int i = 0; i <= m->n_buckets; i++)
+		n += h->counts[i];
+	quantile(m, h, 0.5, p50, sizeof(p50));
+	quantile(m, h, 0.95, p95, sizeof(p95));
+	say("display metrics: %s n %llu, mean %.1f ms, median %s, p95 %s", name,
+	    (unsigned long long)n, n ? (double)h->sum_us / 1000.0 / (double)n : 0.0, p50, p95);
+}
+
+/* The metrics of a "status" that carries them, a few lines. */
+static void say_metrics(const struct ipc_metrics *m)
+{
+	char rejected[512] = "";
+	size_t used = 0;
+
+	say("display metrics: frames %llu, dropped %llu, decodes %llu, codes %llu, ids %llu, "
+	    "camera faults %llu, scans sent %llu, answers %llu, register timeouts %llu",
+	    (unsigned long long)m->frames, (unsigned long long)m->frames_dropped,
+	    (unsigned long long)m->decodes, (unsigned long long)m->symbols,
+	    (unsigned long long)m->ids_emitted, (unsigned long long)m->source_faults,
+	    (unsigned long long)m->scans_sent, (unsigned long long)m->register_answers,
+	    (unsigned long long)m->register_timeouts);
+	for (int i = 0; i < m->n_rejected && used < sizeof(rejected); i++)
+		used += (size_t)snprintf(rejected + used, sizeof(rejected) - used, "%s%s %llu",
+					 i ? ", " : "", m->rejected[i].reason,
+					 (unsigned long long)m->rejected[i].count);
+	say("display metrics: rejected %s", m->n_rejected ? rejected : "-");
+	say_histogram(m, "decode", &m->decode);
+	say_histogram(m, "read to confirmed", &m->read_to_emit);
+	say_histogram(m, "confirmed to answer", &m->emit_to_answer);
+}
+
 static void on_link_event(struct reg *g, const struct ipc_register_event *ev)
 {
 	switch (ev->type) {
@@ -365,6 +425,8 @@ static void on_link_event(struct reg *g, const struct ipc_register_event *ev)
 			    (unsigned long long)ev->msg.counters.scans,
 			    (unsigned long long)ev->msg.counters.answered,
 			    (unsigned long long)ev->msg.counters.no_answer);
+		if (ev->msg.type == IPC_MSG_STATUS && ev->msg.metrics.present)
+			say_metrics(&ev->msg.metrics);
 		else if (ev->msg.type == IPC_MSG_ERROR)
 			fprintf(stderr, "custscan-register: display refused %s: %s %s\n",
 				ipc_msg_type_name(ev->request), ev->msg.reason, ev->msg.text);
@@ -442,6 +504,8 @@ static bool command(struct reg *g, char *line)
 		say("shown");
 	else if (strcmp(line, "status") == 0)
 		ipc_register_status(g->link);
+	else if (strcmp(line, "metrics") == 0)
+		ipc_register_metrics(g->link);
 	else if (line[0])
 		search_line(g, line);
 	return true;

@@ -616,6 +616,14 @@ static int start_worker(struct app *a)
 	return 0;
 }
 
+/* The link asks for the metrics a "status_query" wants (main thread). */
+static void metrics_for_link(void *ctx, struct ipc_metrics *out)
+{
+	const struct app *a = ctx;
+
+	metrics_to_ipc(&a->metrics, out);
+}
+
 static int open_link(struct app *a)
 {
 	struct ipc_display_config lc;
@@ -629,6 +637,8 @@ static int open_link(struct app *a)
 	snprintf(lc.ipc_group, sizeof(lc.ipc_group), "%s", a->cfg.ipc_group);
 	lc.allow_remote = a->cfg.allow_remote;
 	snprintf(lc.version, sizeof(lc.version), "%s", CUSTSCAN_VERSION);
+	lc.metrics = metrics_for_link;
+	lc.metrics_ctx = a;
 	a->link = ipc_display_create(&lc, &err);
 	if (!a->link) {
 		log_err("link", "cannot open %s and %s: %s (%s)", lc.scan_addr, lc.control_addr,

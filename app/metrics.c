@@ -33,6 +33,46 @@ static uint64_t get(const atomic_uint_least64_t *c)
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+static void hist_to_ipc(const struct metrics_hist *h, struct ipc_histogram *out)
+{
+	for (int i = 0; i <= METRICS_N_BUCKETS; i++)
+		out->counts[i] = get(&h->le[i]);
+	out->sum_us = get(&h->sum_us);
+}
+
+void metrics_to_ipc(const struct metrics *m, struct ipc_metrics *out)
+{
+	_Static_assert(METRICS_N_BUCKETS <= IPC_METRICS_MAX_BUCKETS, "buckets fit the link");
+	_Static_assert(CUSTID_REASON_COUNT - 1 <= IPC_METRICS_MAX_REASONS, "reasons fit the link");
+
+	memset(out, 0, sizeof(*out));
+	out->present = true;
+	out->frames = get(&m->frames);
+	out->frames_dropped = get(&m->dropped);
+	out->decodes = get(&m->decodes);
+	out->symbols = get(&m->symbols);
+	out->ids_emitted = get(&m->ids_emitted);
+	out->source_faults = get(&m->source_faults);
+	out->scans_sent = get(&m->scans_sent);
+	out->register_answers = get(&m->register_answers);
+	out->register_timeouts = get(&m->register_timeouts);
+	for (int r = 1; r < CUSTID_REASON_COUNT; r++) {
+		uint64_t n = get(&m->rejected[r]);
+		struct ipc_reason_count *rc = &out->rejected[out->n_rejected];
+
+		snprintf(rc->reason, sizeof(rc->reason), "%s",
+			 custid_reason_name((enum custid_reason)r));
+		rc->count = n;
+		out->n_rejected++;
+	}
+	out->n_buckets = METRICS_N_BUCKETS;
+	for (int i = 0; i < METRICS_N_BUCKETS; i++)
+		out->le_ms[i] = (uint64_t)bucket_ms[i];
+	hist_to_ipc(&m->decode, &out->decode);
+	hist_to_ipc(&m->read_to_emit, &out->read_to_emit);
+	hist_to_ipc(&m->emit_to_answer, &out->emit_to_answer);
+}
+
 static void counter(FILE *out, const char *name, const char *help, uint64_t v)
 {
 	fprintf(out, "# HELP custscan_%s %s\n# TYPE custscan_%s counter\ncustscan_%s %llu\n", name,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ipc/message.h"
 #include "scanner/custid.h"
 
 /* Upper bounds of the latency buckets, in milliseconds (+Inf follows). */
@@ -58,6 +59,13 @@ static inline void metrics_add(atomic_uint_least64_t *c, uint64_t n)
 {
 	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
 }
+
+/*
+ * Copies the metrics into the register link's form, for a "status" that asks
+ * for them: every counter, the rejections by reason (every reason),
+ * the bucket bounds and per-bucket counts. Any thread.
+ */
+void metrics_to_ipc(const struct metrics *m, struct ipc_metrics *out);
 
 /* Writes every metric in Prometheus text format. Returns 0 or -1 (errno). */
 int metrics_write(const struct metrics *m, FILE *out);

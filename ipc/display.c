@@ -341,8 +341,10 @@ static void reply_error(struct ipc_display *d, int code, const char *detail)
 	reply(d, &msg);
 }
 
-static void status(struct ipc_display *d, struct ipc_msg *msg)
+static void status(struct ipc_display *d, struct ipc_msg *msg, bool with_metrics)
 {
+	char buf[IPC_MSG_MAX + 1];
+
 	ipc_msg_init(msg, IPC_MSG_STATUS);
 	msg->scan_mode = d->scan_mode;
 	if (d->scan_mode)
@@ -350,6 +352,14 @@ static void status(struct ipc_display *d, struct ipc_msg *msg)
 	memcpy(msg->camera, d->camera, sizeof(msg->camera));
 	snprintf(msg->version, sizeof(msg->version), "%s", d->cfg.version);
 	msg->counters = d->counters;
+	if (!with_metrics || !d->cfg.metrics)
+		return;
+	msg->metrics.present = true;
+	d->cfg.metrics(d->cfg.metrics_ctx, &msg->metrics);
+	msg->metrics.present = true;
+	/* A status that would not go out is worse than one without metrics. */
+	if (ipc_msg_format(msg, buf, sizeof(buf), NULL) < 0)
+		memset(&msg->metrics, 0, sizeof(msg->metrics));
 }
 
 static int on_outcome(struct ipc_display *d, const struct ipc_msg *msg,
@@ -419,7 +429,7 @@ static int on_control(struct ipc_display *d, const struct ipc_msg *msg,
 		ev->msg = *msg;
 		return 1;
 	case IPC_MSG_STATUS_QUERY:
-		status(d, &out);
+		status(d, &out, msg->want_metrics);
 		reply(d, &out);
 		return 0;
 	case IPC_MSG_PING:

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Deepest nesting a message has: the object and its "counters" object. */
-#define JSON_MAX_DEPTH 3
+/* json-c depth that admits three levels: the object, "metrics", its "rejected" and arrays. */
+#define JSON_MAX_DEPTH 4
 /* Largest integer a JSON number keeps exactly in every language (2^53). */
 #define JSON_MAX_EXACT_INT 9007199254740992LL
 
@@ -37,6 +37,7 @@ enum field_kind {
 	K_RESULT,    /* one of IPC_RESULT_MAP */
 	K_SYMBOLOGY, /* one of IPC_SYMBOLOGY_MAP */
 	K_COUNTERS,  /* object of the five counters, integers 0..2^53 */
+	K_METRICS,   /* object of the display's metrics (members below) */
 };
 
 enum field_id {
@@ -57,6 +58,8 @@ enum field_id {
 	F_COUNTERS,
 	F_CODE,
 	F_MESSAGE,
+	F_WANT_METRICS,
+	F_METRICS,
 	F_COUNT
 };
 
@@ -87,6 +90,8 @@ static const struct field fields[F_COUNT] = {
     [F_COUNTERS] = {"counters", K_COUNTERS, MEMBER(counters)},
     [F_CODE] = {"code", K_WORD, MEMBER(reason)},
     [F_MESSAGE] = {"message", K_TEXT, MEMBER(text)},
+    [F_WANT_METRICS] = {"metrics", K_BOOL, MEMBER(want_metrics)},
+    [F_METRICS] = {"metrics", K_METRICS, MEMBER(metrics)},
 };
 
 #define BIT(f) (1u << (f))
@@ -107,13 +112,13 @@ static const struct type_schema schemas[IPC_MSG_TYPE_COUNT] = {
     [IPC_MSG_ENABLE] = {"enable", BIT(F_ORDER), BIT(F_TIMEOUT)},
     [IPC_MSG_DISABLE] = {"disable", 0, 0},
     [IPC_MSG_SHOW] = {"show", BIT(F_TEXT), BIT(F_DURATION)},
-    [IPC_MSG_STATUS_QUERY] = {"status_query", 0, 0},
+    [IPC_MSG_STATUS_QUERY] = {"status_query", 0, BIT(F_WANT_METRICS)},
     [IPC_MSG_PING] = {"ping", 0, 0},
     [IPC_MSG_OUTCOME] = {"outcome", BIT(F_SCAN_ID) | BIT(F_RESULT), BIT(F_REASON) | BIT(F_NAME)},
     [IPC_MSG_OK] = {"ok", 0, 0},
     [IPC_MSG_STATUS] = {"status",
 			BIT(F_SCAN_MODE) | BIT(F_CAMERA) | BIT(F_VERSION) | BIT(F_COUNTERS),
-			BIT(F_ORDER)},
+			BIT(F_ORDER) | BIT(F_METRICS)},
     [IPC_MSG_PONG] = {"pong", 0, 0},
     [IPC_MSG_ERROR] = {"error", BIT(F_CODE), BIT(F_MESSAGE)},
 };
@@ -130,18 +135,59 @@ static const char *const symbology_names[IPC_SYMBOLOGY_COUNT] = {
 #undef IPC_SYMBOLOGY_NAME
 };
 
-/* The counters in the order and with the keys of a "counters" object. */
-static const struct {
-	const char *key;
-	size_t offset;
-} counter_fields[] = {
-    {"scans", offsetof(struct ipc_counters, scans)},
-    {"answered", offsetof(struct ipc_counters, answered)},
-    {"no_answer", offsetof(struct ipc_counters, no_answer)},
-    {"stale", offsetof(struct ipc_counters, stale)},
-    {"bad_messages", offsetof(struct ipc_counters, bad_messages)},
+/*
+ * The members of the nested objects "counters" and "metrics", all required,
+ * in the order they are written. Integers are 0..2^53.
+ */
+enum member_kind {
+	M_INT,	   /* an integer */
+	M_REASONS, /* metrics only: object of reason -> integer, at most
+		      IPC_METRICS_MAX_REASONS */
+	M_BOUNDS,  /* metrics only: le_ms, 1..IPC_METRICS_MAX_BUCKETS ascending integers >= 1 */
+	M_HIST,	   /* metrics only: a histogram's counts, one more than the bounds */
 };
-#define N_COUNTERS (sizeof(counter_fields) / sizeof(counter_fields[0]))
+
+struct member {
+	const char *key;
+	enum member_kind kind;
+	size_t offset; /* in struct ipc_counters or struct ipc_metrics */
+};
+
+#define COUNTER(key, m)                                                                            \
+	{                                                                                          \
+		key, M_INT, offsetof(struct ipc_counters, m)                                       \
+	}
+#define METRIC(key, kind, m)                                                                       \
+	{                                                                                          \
+		key, kind, offsetof(struct ipc_metrics, m)                                         \
+	}
+
+static const struct member counter_members[] = {
+    COUNTER("scans", scans), COUNTER("answered", answered),	    COUNTER("no_answer", no_answer),
+    COUNTER("stale", stale), COUNTER("bad_messages", bad_messages),
+};
+
+static const struct member metric_members[] = {
+    METRIC("frames", M_INT, frames),
+    METRIC("frames_dropped", M_INT, frames_dropped),
+    METRIC("decodes", M_INT, decodes),
+    METRIC("symbols", M_INT, symbols),
+    METRIC("ids_emitted", M_INT, ids_emitted),
+    METRIC("source_faults", M_INT, source_faults),
+    METRIC("scans_sent", M_INT, scans_sent),
+    METRIC("register_answers", M_INT, register_answers),
+    METRIC("register_timeouts", M_INT, register_timeouts),
+    METRIC("rejected", M_REASONS, rejected),
+    METRIC("le_ms", M_BOUNDS, le_ms),
+    METRIC("decode", M_HIST, decode.counts),
+    METRIC("decode_sum_us", M_INT, decode.sum_us),
+    METRIC("read_to_emit", M_HIST, read_to_emit.counts),
+    METRIC("read_to_emit_sum_us", M_INT, read_to_emit.sum_us),
+    METRIC("emit_to_answer", M_HIST, emit_to_answer.counts),
+    METRIC("emit_to_answer_sum_us", M_INT, emit_to_answer.sum_us),
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---------------------------------------------------------------- */
 /* Names and small helpers                                          */
@@ -351,39 +397,144 @@ static bool get_int(json_object *v, int64_t lo, int64_t hi, int64_t *out)
 	return true;
 }
 
-static int parse_counters(json_object *obj, struct ipc_counters *c, struct ipc_error *err)
+/* An integer 0..2^53 from v into *out; false if it is none. */
+static bool get_count(json_object *v, uint64_t *out)
+{
+	int64_t x;
+
+	if (!get_int(v, 0, JSON_MAX_EXACT_INT, &x))
+		return false;
+	*out = (uint64_t)x;
+	return true;
+}
+
+/* The "rejected" object: reason words to counts. Returns NULL or why not. */
+static const char *parse_reasons(json_object *obj, struct ipc_metrics *m)
+{
+	if (!json_object_is_type(obj, json_type_object))
+		return "not an object";
+	m->n_rejected = 0;
+	json_object_object_foreach(obj, key, val)
+	{
+		struct ipc_reason_count *rc = &m->rejected[m->n_rejected];
+
+		if (m->n_rejected == IPC_METRICS_MAX_REASONS)
+			return "too many reasons";
+		if (check_string(K_WORD, key, strlen(key)))
+			return "bad reason";
+		if (!get_count(val, &rc->count))
+			return "not an integer in range";
+		snprintf(rc->reason, sizeof(rc->reason), "%s", key);
+		m->n_rejected++;
+	}
+	return NULL;
+}
+
+/* An array of integers into out[0..max); *n its length. Returns NULL or why not. */
+static const char *parse_int_array(json_object *arr, uint64_t *out, int max, int *n)
+{
+	size_t len;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return "not an array";
+	len = json_object_array_length(arr);
+	if (len == 0 || len > (size_t)max)
+		return "wrong length";
+	for (size_t i = 0; i < len; i++)
+		if (!get_count(json_object_array_get_idx(arr, i), &out[i]))
+			return "not an integer in range";
+	*n = (int)len;
+	return NULL;
+}
+
+/*
+ * Parses an object whose members are exactly table[0..n), into base (a
+ * struct ipc_counters or struct ipc_metrics). lens[i] gets the length of
+ * array member i.
+ */
+static int parse_members(json_object *obj, const struct member *table, size_t n, void *base,
+			 const char *what, int *lens, struct ipc_error *err)
 {
 	unsigned seen = 0;
 
 	if (!json_object_is_type(obj, json_type_object)) {
-		set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "field \"counters\": not an object");
+		set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "field \"%s\": not an object", what);
 		return IPC_ERR_BAD_MESSAGE;
 	}
 	json_object_object_foreach(obj, key, val)
 	{
+		void *dst;
+		const char *why = NULL;
 		size_t i;
-		int64_t x;
 
-		for (i = 0; i < N_COUNTERS; i++)
-			if (strcmp(key, counter_fields[i].key) == 0)
+		for (i = 0; i < n; i++)
+			if (strcmp(key, table[i].key) == 0)
 				break;
-		if (i == N_COUNTERS) {
-			set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "counters: unknown field");
+		if (i == n) {
+			set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "%s: unknown field", what);
 			return IPC_ERR_BAD_MESSAGE;
 		}
-		if (!get_int(val, 0, JSON_MAX_EXACT_INT, &x)) {
-			set_error(err, IPC_ERR_BAD_MESSAGE, __func__,
-				  "counters \"%s\": not an integer in range",
-				  counter_fields[i].key);
+		dst = (char *)base + table[i].offset;
+		switch (table[i].kind) {
+		case M_INT:
+			if (!get_count(val, dst))
+				why = "not an integer in range";
+			break;
+		case M_REASONS:
+			why = parse_reasons(val, base);
+			break;
+		case M_BOUNDS:
+			why = parse_int_array(val, dst, IPC_METRICS_MAX_BUCKETS,
+					      &((struct ipc_metrics *)base)->n_buckets);
+			for (int k = 1; !why && k < ((struct ipc_metrics *)base)->n_buckets; k++)
+				if (((uint64_t *)dst)[k] <= ((uint64_t *)dst)[k - 1])
+					why = "not ascending";
+			if (!why && ((uint64_t *)dst)[0] == 0)
+				why = "a bound of 0";
+			break;
+		case M_HIST:
+			why = parse_int_array(val, dst, IPC_METRICS_MAX_BUCKETS + 1, &lens[i]);
+			break;
+		}
+		if (why) {
+			set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "%s \"%s\": %s", what,
+				  table[i].key, why);
 			return IPC_ERR_BAD_MESSAGE;
 		}
-		*(uint64_t *)((char *)c + counter_fields[i].offset) = (uint64_t)x;
 		seen |= 1u << i;
 	}
-	if (seen != (1u << N_COUNTERS) - 1) {
-		set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "counters: missing field");
+	if (seen != (1u << n) - 1) {
+		set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "%s: missing field", what);
 		return IPC_ERR_BAD_MESSAGE;
 	}
+	return 0;
+}
+
+static int parse_counters(json_object *obj, struct ipc_counters *c, struct ipc_error *err)
+{
+	int lens[N_OF(counter_members)];
+
+	return parse_members(obj, counter_members, N_OF(counter_members), c, "counters", lens, err);
+}
+
+/* "metrics": every member, and every histogram one count longer than le_ms. */
+static int parse_metrics(json_object *obj, struct ipc_metrics *m, struct ipc_error *err)
+{
+	int lens[N_OF(metric_members)] = {0};
+	int rc;
+
+	rc = parse_members(obj, metric_members, N_OF(metric_members), m, "metrics", lens, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < N_OF(metric_members); i++) {
+		if (metric_members[i].kind == M_HIST && lens[i] != m->n_buckets + 1) {
+			set_error(err, IPC_ERR_BAD_MESSAGE, __func__,
+				  "metrics \"%s\": %d counts for %d bounds", metric_members[i].key,
+				  lens[i], m->n_buckets);
+			return IPC_ERR_BAD_MESSAGE;
+		}
+	}
+	m->present = true;
 	return 0;
 }
 
@@ -460,6 +611,8 @@ static int parse_field(enum field_id f, json_object *val, struct ipc_msg *msg,
 		break;
 	case K_COUNTERS:
 		return parse_counters(val, dst, err);
+	case K_METRICS:
+		return parse_metrics(val, dst, err);
 	}
 	if (why) {
 		set_error(err, IPC_ERR_BAD_MESSAGE, __func__, "field \"%s\": %s", fd->key, why);
@@ -617,6 +770,82 @@ free_tok:
 /* Formatting                                                       */
 /* ---------------------------------------------------------------- */
 
+/* A count as a JSON integer, capped at 2^53. */
+static json_object *new_count(uint64_t x)
+{
+	return json_object_new_int64(
+	    (int64_t)(x > (uint64_t)JSON_MAX_EXACT_INT ? (uint64_t)JSON_MAX_EXACT_INT : x));
+}
+
+/* An array of counts; NULL if out of memory. */
+static json_object *new_count_array(const uint64_t *v, int n)
+{
+	json_object *arr = json_object_new_array_ext(n);
+
+	for (int i = 0; arr && i < n; i++)
+		json_object_array_add(arr, new_count(v[i]));
+	return arr;
+}
+
+/* Why metrics would not parse back, or NULL. */
+static const char *metrics_invalid(const struct ipc_metrics *m)
+{
+	if (m->n_buckets < 1 || m->n_buckets > IPC_METRICS_MAX_BUCKETS || m->le_ms[0] == 0)
+		return "bad bucket bounds";
+	for (int k = 1; k < m->n_buckets; k++)
+		if (m->le_ms[k] <= m->le_ms[k - 1])
+			return "bad bucket bounds";
+	if (m->n_rejected < 0 || m->n_rejected > IPC_METRICS_MAX_REASONS)
+		return "bad reasons";
+	for (int i = 0; i < m->n_rejected; i++) {
+		size_t len = strnlen(m->rejected[i].reason, sizeof(m->rejected[i].reason));
+
+		if (len == sizeof(m->rejected[i].reason) ||
+		    check_string(K_WORD, m->rejected[i].reason, len))
+			return "bad reason";
+		for (int j = 0; j < i; j++)
+			if (strcmp(m->rejected[i].reason, m->rejected[j].reason) == 0)
+				return "reason twice";
+	}
+	return NULL;
+}
+
+/* The object of table[0..n) read from base; NULL if out of memory. */
+static json_object *format_members(const struct member *table, size_t n, const void *base)
+{
+	const struct ipc_metrics *m = base;
+	json_object *obj = json_object_new_object();
+
+	for (size_t i = 0; obj && i < n; i++) {
+		const void *src = (const char *)base + table[i].offset;
+		json_object *val = NULL;
+
+		switch (table[i].kind) {
+		case M_INT:
+			val = new_count(*(const uint64_t *)src);
+			break;
+		case M_REASONS:
+			val = json_object_new_object();
+			for (int k = 0; val && k < m->n_rejected; k++)
+				json_object_object_add(val, m->rejected[k].reason,
+						       new_count(m->rejected[k].count));
+			break;
+		case M_BOUNDS:
+			val = new_count_array(src, m->n_buckets);
+			break;
+		case M_HIST:
+			val = new_count_array(src, m->n_buckets + 1);
+			break;
+		}
+		if (!val) {
+			json_object_put(obj);
+			return NULL;
+		}
+		json_object_object_add(obj, table[i].key, val);
+	}
+	return obj;
+}
+
 /* Adds field f of msg to obj. Returns 0, or IPC_ERR_BAD_MESSAGE if invalid. */
 static int format_field(enum field_id f, const struct ipc_msg *msg, json_object *obj, bool required,
 			struct ipc_error *err)
@@ -656,6 +885,8 @@ static int format_field(enum field_id f, const struct ipc_msg *msg, json_object 
 		break;
 	}
 	case K_BOOL:
+		if (!*(const bool *)src && !required)
+			return 0;
 		val = json_object_new_boolean(*(const bool *)src);
 		break;
 	case K_RESULT:
@@ -672,16 +903,14 @@ static int format_field(enum field_id f, const struct ipc_msg *msg, json_object 
 			    symbology_names[*(const enum ipc_symbology *)src]);
 		break;
 	case K_COUNTERS:
-		val = json_object_new_object();
-		for (size_t i = 0; val && i < N_COUNTERS; i++) {
-			uint64_t x =
-			    *(const uint64_t *)((const char *)src + counter_fields[i].offset);
-
-			if (x > (uint64_t)JSON_MAX_EXACT_INT)
-				x = (uint64_t)JSON_MAX_EXACT_INT;
-			json_object_object_add(val, counter_fields[i].key,
-					       json_object_new_int64((int64_t)x));
-		}
+		val = format_members(counter_members, N_OF(counter_members), src);
+		break;
+	case K_METRICS:
+		if (!((const struct ipc_metrics *)src)->present && !required)
+			return 0;
+		why = metrics_invalid(src);
+		if (!why)
+			val = format_members(metric_members, N_OF(metric_members), src);
 		break;
 	}
 	if (why) {

@@ -356,6 +356,15 @@ int ipc_register_status(struct ipc_register *r)
 	return queue_control(r, &msg, false);
 }
 
+int ipc_register_metrics(struct ipc_register *r)
+{
+	struct ipc_msg msg;
+
+	ipc_msg_init(&msg, IPC_MSG_STATUS_QUERY);
+	msg.want_metrics = true;
+	return queue_control(r, &msg, false);
+}
+
 int ipc_register_ping(struct ipc_register *r)
 {
 	struct ipc_msg msg;

@@ -334,6 +334,53 @@ static void stop_cleanly(struct fixture *f)
 	assert_int_equal(count_in(f->daemon.out, "main: stopped"), 1);
 }
 
+/*
+ * Asks the daemon for its metrics through the register and checks what they
+ * say after one customer was attached: frames read and decoded, one id
+ * confirmed, sent and answered, the latencies counted.
+ */
+static void assert_metrics_after_one_scan(struct fixture *f)
+{
+	static char buf[1 << 16];
+	unsigned long long frames, dropped, decodes, codes, ids, faults, sent, answers, timeouts;
+	unsigned long long n_decode, n_answer;
+	const char *line;
+	FILE *in;
+	size_t n;
+
+	proc_say(&f->reg, "metrics\n");
+	wait_for(f->reg.out, "display metrics: confirmed to answer", 1);
+	in = fopen(f->reg.out, "r");
+	assert_non_null(in);
+	n = fread(buf, 1, sizeof(buf) - 1, in);
+	fclose(in);
+	buf[n] = '\0';
+	line = strstr(buf, "display metrics: frames");
+	assert_non_null(line);
+	assert_int_equal(
+	    sscanf(line,
+		   "display metrics: frames %llu, dropped %llu, decodes %llu, codes "
+		   "%llu, ids %llu, camera faults %llu, scans sent %llu, answers %llu, "
+		   "register timeouts %llu",
+		   &frames, &dropped, &decodes, &codes, &ids, &faults, &sent, &answers, &timeouts),
+	    9);
+	assert_true(frames > 0 && decodes > 0 && decodes <= frames && codes > 0);
+	assert_int_equal(ids, 1);
+	assert_int_equal(sent, 1);
+	assert_int_equal(answers, 1);
+	assert_int_equal(timeouts, 0);
+	assert_non_null(
+	    strstr(line, "display metrics: rejected not_customer_card 0, bad_prefix 0"));
+	line = strstr(line, "display metrics: decode n ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "display metrics: decode n %llu", &n_decode), 1);
+	assert_true(n_decode > 0);
+	line = strstr(line, "display metrics: confirmed to answer n ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "display metrics: confirmed to answer n %llu", &n_answer), 1);
+	assert_int_equal(n_answer, 1);
+}
+
 /* The card is attached once, the screen confirms it; a second card replaces it. */
 static void test_scan_confirm_replace(void **state)
 {
@@ -351,6 +398,7 @@ static void test_scan_confirm_replace(void **state)
 	proc_say(&f->reg, "status\n");
 	wait_for(f->reg.out, "display: camera ok, scan mode on", 1);
 	assert_int_equal(count_in(f->reg.out, "attached DEMO-0001"), 1);
+	assert_metrics_after_one_scan(f);
 
 	/* Another customer's card: the cashier is asked, says yes, the screen confirms. */
 	show_card(f, "CUST#DEMO-0002", 11);

@@ -279,6 +279,62 @@ static void test_status_ping_show(void **state)
 	assert_false(ipc_display_scan_mode(f->d));
 }
 
+/* The display's metrics callback: two buckets, one decode, one reason. */
+static void fake_metrics(void *ctx, struct ipc_metrics *out)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	out->frames = 30;
+	out->decodes = 29;
+	out->n_rejected = 1;
+	snprintf(out->rejected[0].reason, sizeof(out->rejected[0].reason), "bad_prefix");
+	out->rejected[0].count = 2;
+	out->n_buckets = 2;
+	out->le_ms[0] = 5;
+	out->le_ms[1] = 50;
+	out->decode.counts[1] = 1;
+	out->decode.sum_us = 7000;
+}
+
+/* Metrics travel only when the register asks and the display keeps them. */
+static void test_status_with_metrics(void **state)
+{
+	struct fixture *f = *state;
+	int calls = 0;
+
+	f->dcfg.metrics = fake_metrics;
+	f->dcfg.metrics_ctx = &calls;
+	link_up(f);
+	assert_int_equal(ipc_register_status(f->r), 0);
+	wait_register(f, IPC_REGISTER_EV_CONTROL_DONE);
+	assert_int_equal(f->rev.msg.type, IPC_MSG_STATUS);
+	assert_false(f->rev.msg.metrics.present);
+	assert_int_equal(calls, 0);
+
+	assert_int_equal(ipc_register_metrics(f->r), 0);
+	wait_register(f, IPC_REGISTER_EV_CONTROL_DONE);
+	assert_int_equal(f->rev.request, IPC_MSG_STATUS_QUERY);
+	assert_int_equal(f->rev.msg.type, IPC_MSG_STATUS);
+	assert_true(f->rev.msg.metrics.present);
+	assert_int_equal(calls, 1);
+	assert_int_equal(f->rev.msg.metrics.frames, 30);
+	assert_int_equal(f->rev.msg.metrics.decodes, 29);
+	assert_string_equal(f->rev.msg.metrics.rejected[0].reason, "bad_prefix");
+	assert_int_equal(f->rev.msg.metrics.decode.counts[1], 1);
+	assert_int_equal(f->rev.msg.metrics.le_ms[1], 50);
+
+	/* A display without metrics answers the same query with a plain status. */
+	ipc_display_destroy(f->d);
+	f->dcfg.metrics = NULL;
+	open_display(f);
+	assert_int_equal(ipc_register_metrics(f->r), 0);
+	do
+		wait_register(f, IPC_REGISTER_EV_CONTROL_DONE);
+	while (f->rev.msg.type != IPC_MSG_STATUS);
+	assert_false(f->rev.msg.metrics.present);
+}
+
 static void test_enable_times_out_and_resyncs_after_restart(void **state)
 {
 	struct fixture *f = *state;
@@ -593,6 +649,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_scan_refused_locally, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_confirm_then_outcome, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_status_ping_show, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_status_with_metrics, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enable_times_out_and_resyncs_after_restart, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_resent_scan_attached_once, setup, teardown),

@@ -249,6 +249,146 @@ static void test_format_refuses_what_would_not_parse(void **state)
 	assert_int_equal(ipc_msg_format(&m, buf, 10, NULL), IPC_ERR_TOO_BIG);
 }
 
+/* A status whose metrics are as long as they can be. */
+static void fill_max_status(struct ipc_msg *m)
+{
+	const uint64_t big = 9007199254740992ULL; /* 2^53, the largest allowed */
+	struct ipc_histogram *h[] = {&m->metrics.decode, &m->metrics.read_to_emit,
+				     &m->metrics.emit_to_answer};
+	uint64_t *c = &m->metrics.frames;
+
+	ipc_msg_init(m, IPC_MSG_STATUS);
+	m->scan_mode = true;
+	memset(m->order, 'o', IPC_ORDER_MAX);
+	memset(m->camera, 'c', IPC_WORD_MAX);
+	memset(m->version, 'v', IPC_WORD_MAX);
+	m->counters.scans = m->counters.answered = m->counters.no_answer = big;
+	m->counters.stale = m->counters.bad_messages = big;
+	m->metrics.present = true;
+	for (uint64_t *p = c; p <= &m->metrics.register_timeouts; p++)
+		*p = big;
+	m->metrics.n_rejected = IPC_METRICS_MAX_REASONS;
+	for (int i = 0; i < IPC_METRICS_MAX_REASONS; i++) {
+		snprintf(m->metrics.rejected[i].reason, IPC_WORD_BUFSZ, "%031d", i);
+		m->metrics.rejected[i].count = big;
+	}
+	m->metrics.n_buckets = IPC_METRICS_MAX_BUCKETS;
+	for (int i = 0; i < IPC_METRICS_MAX_BUCKETS; i++)
+		m->metrics.le_ms[i] = big - IPC_METRICS_MAX_BUCKETS + (uint64_t)i;
+	for (size_t k = 0; k < sizeof(h) / sizeof(h[0]); k++) {
+		for (int i = 0; i <= IPC_METRICS_MAX_BUCKETS; i++)
+			h[k]->counts[i] = big;
+		h[k]->sum_us = big;
+	}
+}
+
+/* Metrics come only when asked for, and the longest status fits one message. */
+static void test_status_metrics(void **state)
+{
+	char buf[IPC_MSG_MAX + 1];
+	struct ipc_msg m;
+	int len;
+
+	(void)state;
+	/* A query without metrics is the version 1 query it always was. */
+	ipc_msg_init(&m, IPC_MSG_STATUS_QUERY);
+	len = ipc_msg_format(&m, buf, sizeof(buf), NULL);
+	assert_string_equal(buf, "{\"v\":1,\"type\":\"status_query\"}");
+	m.want_metrics = true;
+	round_trip(&m);
+	len = ipc_msg_format(&m, buf, sizeof(buf), NULL);
+	assert_string_equal(buf, "{\"v\":1,\"type\":\"status_query\",\"metrics\":true}");
+
+	fill_max_status(&m);
+	round_trip(&m);
+	len = ipc_msg_format(&m, buf, sizeof(buf), NULL);
+	assert_true(len > 0 && len <= IPC_MSG_MAX);
+	/* Without metrics the status has none of their keys. */
+	memset(&m.metrics, 0, sizeof(m.metrics));
+	round_trip(&m);
+	ipc_msg_format(&m, buf, sizeof(buf), NULL);
+	assert_null(strstr(buf, "metrics"));
+
+	/* A small one, parsed from text as a register would receive it. */
+	assert_int_equal(
+	    parse("{\"v\":1,\"type\":\"status\",\"scan_mode\":false,\"camera\":\"off\","
+		  "\"version\":\"1\",\"counters\":{\"scans\":0,\"answered\":0,\"no_answer\":0,"
+		  "\"stale\":0,\"bad_messages\":0},\"metrics\":{\"frames\":30,"
+		  "\"frames_dropped\":1,\"decodes\":29,\"symbols\":4,\"ids_emitted\":1,"
+		  "\"source_faults\":0,\"scans_sent\":1,\"register_answers\":1,"
+		  "\"register_timeouts\":0,\"rejected\":{\"bad_prefix\":2},\"le_ms\":[5,50],"
+		  "\"decode\":[20,9,0],\"decode_sum_us\":60000,\"read_to_emit\":[0,1,0],"
+		  "\"read_to_emit_sum_us\":33000,\"emit_to_answer\":[1,0,0],"
+		  "\"emit_to_answer_sum_us\":2000}}",
+		  &m, NULL),
+	    0);
+	assert_true(m.metrics.present);
+	assert_int_equal(m.metrics.frames_dropped, 1);
+	assert_int_equal(m.metrics.n_rejected, 1);
+	assert_string_equal(m.metrics.rejected[0].reason, "bad_prefix");
+	assert_int_equal(m.metrics.rejected[0].count, 2);
+	assert_int_equal(m.metrics.n_buckets, 2);
+	assert_int_equal(m.metrics.le_ms[1], 50);
+	assert_int_equal(m.metrics.decode.counts[1], 9);
+	assert_int_equal(m.metrics.read_to_emit.sum_us, 33000);
+}
+
+/* Metrics that do not hold together are refused, parsed or formatted. */
+static void test_bad_metrics(void **state)
+{
+	static const char *const head =
+	    "{\"v\":1,\"type\":\"status\",\"scan_mode\":false,\"camera\":\"off\","
+	    "\"version\":\"1\",\"counters\":{\"scans\":0,\"answered\":0,\"no_answer\":0,"
+	    "\"stale\":0,\"bad_messages\":0},\"metrics\":{\"frames\":0,\"frames_dropped\":0,"
+	    "\"decodes\":0,\"symbols\":0,\"ids_emitted\":0,\"source_faults\":0,"
+	    "\"scans_sent\":0,\"register_answers\":0,\"register_timeouts\":0,";
+	static const char *const tails[] = {
+	    /* a histogram one count short */
+	    "\"rejected\":{},\"le_ms\":[5,50],\"decode\":[0,0],\"decode_sum_us\":0,"
+	    "\"read_to_emit\":[0,0,0],\"read_to_emit_sum_us\":0,\"emit_to_answer\":[0,0,0],"
+	    "\"emit_to_answer_sum_us\":0}}",
+	    /* bounds not ascending */
+	    "\"rejected\":{},\"le_ms\":[50,5],\"decode\":[0,0,0],\"decode_sum_us\":0,"
+	    "\"read_to_emit\":[0,0,0],\"read_to_emit_sum_us\":0,\"emit_to_answer\":[0,0,0],"
+	    "\"emit_to_answer_sum_us\":0}}",
+	    /* a reason that is no word */
+	    "\"rejected\":{\"Bad Prefix\":1},\"le_ms\":[5,50],\"decode\":[0,0,0],"
+	    "\"decode_sum_us\":0,\"read_to_emit\":[0,0,0],\"read_to_emit_sum_us\":0,"
+	    "\"emit_to_answer\":[0,0,0],\"emit_to_answer_sum_us\":0}}",
+	    /* a sum missing */
+	    "\"rejected\":{},\"le_ms\":[5,50],\"decode\":[0,0,0],\"read_to_emit\":[0,0,0],"
+	    "\"read_to_emit_sum_us\":0,\"emit_to_answer\":[0,0,0],\"emit_to_answer_sum_us\":0}}",
+	    /* a count that is no integer */
+	    "\"rejected\":{},\"le_ms\":[5,50],\"decode\":[0,0.5,0],\"decode_sum_us\":0,"
+	    "\"read_to_emit\":[0,0,0],\"read_to_emit_sum_us\":0,\"emit_to_answer\":[0,0,0],"
+	    "\"emit_to_answer_sum_us\":0}}",
+	};
+	char text[IPC_MSG_MAX], buf[IPC_MSG_MAX + 1];
+	struct ipc_msg m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", head, tails[i]);
+		if (parse(text, &m, NULL) != IPC_ERR_BAD_MESSAGE)
+			fail_msg("accepted: %s", tails[i]);
+	}
+	/* "metrics" is a boolean in a query and an object in a status, nowhere else. */
+	assert_int_equal(parse("{\"v\":1,\"type\":\"status_query\",\"metrics\":{}}", &m, NULL),
+			 IPC_ERR_BAD_MESSAGE);
+	assert_int_equal(parse("{\"v\":1,\"type\":\"ping\",\"metrics\":true}", &m, NULL),
+			 IPC_ERR_BAD_MESSAGE);
+
+	fill_max_status(&m);
+	m.metrics.le_ms[3] = m.metrics.le_ms[2];
+	assert_int_equal(ipc_msg_format(&m, buf, sizeof(buf), NULL), IPC_ERR_BAD_MESSAGE);
+	fill_max_status(&m);
+	m.metrics.n_buckets = 0;
+	assert_int_equal(ipc_msg_format(&m, buf, sizeof(buf), NULL), IPC_ERR_BAD_MESSAGE);
+	fill_max_status(&m);
+	strcpy(m.metrics.rejected[1].reason, m.metrics.rejected[0].reason);
+	assert_int_equal(ipc_msg_format(&m, buf, sizeof(buf), NULL), IPC_ERR_BAD_MESSAGE);
+}
+
 static void test_error_message_and_masking(void **state)
 {
 	char buf[IPC_MSG_MAX + 1];
@@ -277,6 +417,8 @@ int main(void)
 	    cmocka_unit_test(test_nul_oversize_and_long_fields),
 	    cmocka_unit_test(test_format_refuses_what_would_not_parse),
 	    cmocka_unit_test(test_error_message_and_masking),
+	    cmocka_unit_test(test_status_metrics),
+	    cmocka_unit_test(test_bad_metrics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

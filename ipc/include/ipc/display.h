@@ -36,6 +36,14 @@
 /* Scans answered "confirm" whose outcome the display still waits for. */
 #define IPC_DISPLAY_PENDING 8
 
+/*
+ * Fills *out (zeroed, present already set) with the display's metrics when a
+ * register asks for them. Called inside ipc_display_next(), on the thread
+ * that owns the display; must not block. Metrics that would not format
+ * (e.g. no bucket bounds) are left out of the reply.
+ */
+typedef void ipc_display_metrics_fn(void *ctx, struct ipc_metrics *out);
+
 struct ipc_display_config {
 	char scan_addr[IPC_ADDR_BUFSZ];	   /* bound REQ socket: scans out, results in */
 	char control_addr[IPC_ADDR_BUFSZ]; /* bound REP socket: the register's requests */
@@ -52,6 +60,9 @@ struct ipc_display_config {
 	char version[IPC_WORD_BUFSZ];	   /* reported in "status" */
 	char scan_id_prefix[24];	   /* scan ids are PREFIX-N; "" picks a random one
 					      per start, so ids never repeat across restarts */
+	ipc_display_metrics_fn *metrics;   /* fills the metrics a "status_query" asks
+					      for; NULL: the status carries none */
+	void *metrics_ctx;		   /* passed to metrics */
 };
 
 enum ipc_display_event_type {

@@ -109,6 +109,48 @@ struct ipc_counters {
 	uint64_t bad_messages; /* messages received that failed to parse or were unexpected */
 };
 
+/* Most rejection reasons and latency buckets a "metrics" object carries. */
+#define IPC_METRICS_MAX_REASONS 16
+#define IPC_METRICS_MAX_BUCKETS 16
+
+/* One latency histogram: per-bucket counts (not cumulative) and their sum. */
+struct ipc_histogram {
+	uint64_t counts[IPC_METRICS_MAX_BUCKETS + 1]; /* [i]: le_ms[i-1] < t <= le_ms[i];
+							 [n_buckets]: beyond the last bound */
+	uint64_t sum_us;			      /* sum of the observations, microseconds */
+};
+
+/* A count of rejected payloads for one reason. */
+struct ipc_reason_count {
+	char reason[IPC_WORD_BUFSZ]; /* e.g. "bad_prefix" */
+	uint64_t count;
+};
+
+/*
+ * The display's metrics, in a "status" that answers a "status_query" asking
+ * for them (docs/PROTOCOL.md, "Metrics"). Counters count since the display
+ * started.
+ */
+struct ipc_metrics {
+	bool present;		    /* status: the message carries "metrics" */
+	uint64_t frames;	    /* frames the camera or replay delivered */
+	uint64_t frames_dropped;    /* frames skipped for a newer one */
+	uint64_t decodes;	    /* frames decoded */
+	uint64_t symbols;	    /* codes read, before validation */
+	uint64_t ids_emitted;	    /* customer ids confirmed */
+	uint64_t source_faults;	    /* times the camera or replay entered a fault */
+	uint64_t scans_sent;	    /* ids handed to the link */
+	uint64_t register_answers;  /* results the register sent */
+	uint64_t register_timeouts; /* scans given up without an answer */
+	struct ipc_reason_count rejected[IPC_METRICS_MAX_REASONS]; /* payloads refused */
+	int n_rejected;						   /* entries used */
+	uint64_t le_ms[IPC_METRICS_MAX_BUCKETS]; /* bucket bounds, ascending, ms */
+	int n_buckets;				 /* bounds used, 1..IPC_METRICS_MAX_BUCKETS */
+	struct ipc_histogram decode;		 /* decoding time per frame */
+	struct ipc_histogram read_to_emit;	 /* first read of an id to its confirmation */
+	struct ipc_histogram emit_to_answer;	 /* confirmation to the register's result */
+};
+
 /*
  * One message. Which fields mean something depends on type (docs/PROTOCOL.md
  * lists them); an empty string or a zero duration is an absent optional
@@ -130,6 +172,8 @@ struct ipc_msg {
 	char camera[IPC_WORD_BUFSZ];	/* status: "ok", "absent", "error", ... */
 	char version[IPC_WORD_BUFSZ];	/* status: the display's software version */
 	struct ipc_counters counters;	/* status */
+	bool want_metrics;		/* status_query: "metrics": true asks for them */
+	struct ipc_metrics metrics;	/* status (optional: metrics.present) */
 };
 
 /* Clears *msg and sets its type. */

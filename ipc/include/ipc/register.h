@@ -129,6 +129,9 @@ int ipc_register_answer(struct ipc_register *r, const char *scan_id, enum ipc_re
  *  - disable: scan mode off;
  *  - show: text (UTF-8, 1..200 bytes) for duration_ms (0: until replaced);
  *  - status, ping: the answer comes in CONTROL_DONE;
+ *  - metrics: a status query asking for the display's metrics too; the
+ *    "status" in CONTROL_DONE has msg.metrics.present if the display keeps
+ *    them (a display older than metrics answers "error" bad_message);
  *  - outcome: the cashier's decision on a scan answered "confirm": result is
  *    attached (name may say who), rejected (e.g. reason "declined"), unknown
  *    or error. It also becomes the answer to any resend of that scan.
@@ -137,6 +140,7 @@ int ipc_register_enable(struct ipc_register *r, const char *order, int timeout_m
 int ipc_register_disable(struct ipc_register *r);
 int ipc_register_show(struct ipc_register *r, const char *text, int duration_ms);
 int ipc_register_status(struct ipc_register *r);
+int ipc_register_metrics(struct ipc_register *r);
 int ipc_register_ping(struct ipc_register *r);
 int ipc_register_outcome(struct ipc_register *r, const char *scan_id, enum ipc_result result,
 			 const char *reason, const char *name);
