@@ -137,6 +137,64 @@ static char luhn_check_char(const unsigned char *body, size_t len)
 	return (char)('0' + (10 - sum % 10) % 10);
 }
 
+/*
+ * GS1 mod 10 (EAN-8, EAN-13, UPC-A, ITF-14): weights 3 and 1 alternate from
+ * the right, 3 on the digit next to the check digit. It is Luhn's layout
+ * with weight 3 instead of doubling. Returns the weighted sum of s[0..len)
+ * with the rightmost digit weighted 3 when triple_last, or -1 if a character
+ * is not a digit.
+ */
+static int gs1_sum(const unsigned char *s, size_t len, bool triple_last)
+{
+	int sum = 0;
+	bool triple = triple_last;
+
+	for (size_t i = len; i-- > 0;) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		sum += (s[i] - '0') * (triple ? 3 : 1);
+		triple = !triple;
+	}
+	return sum;
+}
+
+/*
+ * ISO/IEC 7064 MOD 11-2 (pure system, radix 2): P = (2P + a) mod 11 over the
+ * string; with the check character ('X' = 10) included a valid string gives
+ * 1 (python-stdnum's mod_11_2). Returns -1 on a character outside [0-9],
+ * or, when x_last, outside [0-9X] for the last one.
+ */
+static int mod11_2_checksum(const unsigned char *s, size_t len, bool x_last)
+{
+	int p = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		int a;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			a = s[i] - '0';
+		else if (x_last && i == len - 1 && s[i] == 'X')
+			a = 10;
+		else
+			return -1;
+		p = (2 * p + a) % 11;
+	}
+	return p;
+}
+
+/* ISO/IEC 7064 MOD 97-10 over digits: the number mod 97 (1 when valid), or -1. */
+static int mod97_10_checksum(const unsigned char *s, size_t len)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		r = (r * 10 + (s[i] - '0')) % 97;
+	}
+	return r;
+}
+
 char custid_check_char(enum custid_check scheme, const char *body, size_t len)
 {
 	if (!body && len)
@@ -146,7 +204,19 @@ char custid_check_char(enum custid_check scheme, const char *body, size_t len)
 		return mod37_36_check_char((const unsigned char *)body, len);
 	case CUSTID_CHECK_LUHN:
 		return luhn_check_char((const unsigned char *)body, len);
+	case CUSTID_CHECK_EAN: {
+		int sum = gs1_sum((const unsigned char *)body, len, true);
+
+		return sum < 0 ? 0 : (char)('0' + (10 - sum % 10) % 10);
+	}
+	case CUSTID_CHECK_MOD11_2: {
+		int p = mod11_2_checksum((const unsigned char *)body, len, false);
+		int c = p < 0 ? -1 : ((1 - 2 * p) % 11 + 11) % 11;
+
+		return c < 0 ? 0 : c == 10 ? 'X' : (char)('0' + c);
+	}
 	case CUSTID_CHECK_NONE:
+	case CUSTID_CHECK_MOD97_10:
 	default:
 		return 0;
 	}
@@ -169,9 +239,25 @@ static bool check_ok(enum custid_check scheme, const unsigned char *id, size_t l
 
 		return sum >= 0 && sum % 10 == 0;
 	}
+	case CUSTID_CHECK_EAN: {
+		int sum = len >= 2 ? gs1_sum(id, len, false) : -1;
+
+		return sum >= 0 && sum % 10 == 0;
+	}
+	case CUSTID_CHECK_MOD11_2:
+		return len >= 2 && mod11_2_checksum(id, len, true) == 1;
+	case CUSTID_CHECK_MOD97_10:
+		return len >= 3 && mod97_10_checksum(id, len) == 1;
 	default:
 		return false;
 	}
+}
+
+bool custid_check_valid(enum custid_check scheme, const char *s, size_t len)
+{
+	if (!s && len)
+		return false;
+	return check_ok(scheme, (const unsigned char *)s, len);
 }
 
 int custid_check_parse(const char *name, enum custid_check *out)
@@ -180,9 +266,9 @@ int custid_check_parse(const char *name, enum custid_check *out)
 		const char *name;
 		enum custid_check check;
 	} names[] = {
-	    {"none", CUSTID_CHECK_NONE},
-	    {"mod37-36", CUSTID_CHECK_MOD37_36},
-	    {"luhn", CUSTID_CHECK_LUHN},
+	    {"none", CUSTID_CHECK_NONE},       {"mod37-36", CUSTID_CHECK_MOD37_36},
+	    {"luhn", CUSTID_CHECK_LUHN},       {"ean", CUSTID_CHECK_EAN},
+	    {"mod11-2", CUSTID_CHECK_MOD11_2}, {"mod97-10", CUSTID_CHECK_MOD97_10},
 	};
 
 	if (!name || !out)

@@ -32,7 +32,8 @@
 	X(BAD_CHARSET, "bad_charset")                                                              \
 	X(TOO_LONG, "too_long")                                                                    \
 	X(EMPTY_ID, "empty_id")                                                                    \
-	X(BAD_CHECK, "bad_check")
+	X(BAD_CHECK, "bad_check")                                                                  \
+	X(BAD_LENGTH, "bad_length") /* card rules: a card length the rule does not list */
 
 enum custid_reason {
 #define CUSTID_REASON_ENUM(name, text) CUSTID_##name,
@@ -46,6 +47,9 @@ enum custid_check {
 	CUSTID_CHECK_NONE = 0, /* registers bring their own ids: the default */
 	CUSTID_CHECK_MOD37_36, /* ISO/IEC 7064 MOD 37-36 over [0-9A-Z] */
 	CUSTID_CHECK_LUHN,     /* Luhn mod 10 over digits only */
+	CUSTID_CHECK_EAN,      /* GS1 mod 10 (EAN/UPC, weights 3,1 from the right), digits */
+	CUSTID_CHECK_MOD11_2,  /* ISO/IEC 7064 MOD 11-2 over digits, check 0-9 or X */
+	CUSTID_CHECK_MOD97_10, /* ISO/IEC 7064 MOD 97-10 over digits, two check digits */
 };
 
 struct custid_syntax {
@@ -67,7 +71,10 @@ void custid_syntax_init_default(struct custid_syntax *syntax);
  */
 int custid_syntax_set_charset(struct custid_syntax *syntax, const char *spec);
 
-/* Parses "none", "mod37-36" or "luhn". Returns 0 or -1. */
+/*
+ * Parses "none", "mod37-36", "luhn", "ean", "mod11-2" or "mod97-10".
+ * Returns 0 or -1.
+ */
 int custid_check_parse(const char *name, enum custid_check *out);
 
 /*
@@ -85,8 +92,17 @@ const char *custid_reason_name(enum custid_reason reason);
 /*
  * Computes the check character for id body[0..len) under scheme; returns the
  * character, or 0 if the body contains characters the scheme cannot take or
- * the scheme is NONE. Used by card issuing (custcard) and tests.
+ * the scheme is NONE or MOD97_10 (whose check is two digits). Used by card
+ * issuing (custcard) and tests.
  */
 char custid_check_char(enum custid_check scheme, const char *body, size_t len);
+
+/*
+ * Whether s[0..len), check characters included, is valid under scheme
+ * (always true for NONE). A scheme needs at least one character besides its
+ * check characters. Used by card rules, which may check the whole card
+ * number rather than the id (an EAN's check digit covers the whole code).
+ */
+bool custid_check_valid(enum custid_check scheme, const char *s, size_t len);
 
 #endif
