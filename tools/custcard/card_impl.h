@@ -103,7 +103,10 @@ int card_plan_make(enum card_kind kind, const struct card_spec *spec, struct car
 		   struct card_error *err);
 void card_plan_release(struct card_plan *plan);
 
-/* Draws plan on cr, whose user unit must be one dot. */
-void card_plan_draw(const struct card_plan *plan, cairo_t *cr);
+/*
+ * Draws plan on cr, whose user unit must be one dot; vector for a PDF (bars
+ * narrowed for RIPs, see draw.c), not for pixels.
+ */
+void card_plan_draw(const struct card_plan *plan, cairo_t *cr, bool vector);
 
 #endif

@@ -260,8 +260,11 @@ void card_plan_release(struct card_plan *plan)
 
 /* ---------------------------------------------------------------- drawing */
 
-/* Dark modules as rectangles, runs of a row merged (fewer PDF operators). */
-static void draw_code(cairo_t *cr, const struct card_placed *p)
+/*
+ * Dark modules as rectangles, runs of a row merged (fewer PDF operators).
+ * Bars are narrowed by trim dots on each side: see card_plan_draw.
+ */
+static void draw_code(cairo_t *cr, const struct card_placed *p, double trim)
 {
 	const struct card_code *c = &p->code;
 	int row_h = c->height == 1 ? p->bar_h : p->module;
@@ -275,8 +278,8 @@ static void draw_code(cairo_t *cr, const struct card_placed *p)
 			while (x + run < c->width && c->dark[r * c->width + x + run])
 				run++;
 			if (run)
-				cairo_rectangle(cr, p->x + x * p->module, p->y + r * row_h,
-						run * p->module, row_h);
+				cairo_rectangle(cr, p->x + x * p->module + trim, p->y + r * row_h,
+						run * p->module - 2 * trim, row_h);
 			x += run ? run : 1;
 		}
 	cairo_fill(cr);
@@ -334,8 +337,17 @@ static void draw_outline(cairo_t *cr, const struct card_plan *p)
 	cairo_restore(cr);
 }
 
-void card_plan_draw(const struct card_plan *plan, cairo_t *cr)
+void card_plan_draw(const struct card_plan *plan, cairo_t *cr, bool vector)
 {
+	/*
+	 * In a PDF, Code128 bars lose a quarter dot on each side (the bar width
+	 * reduction label software applies): a RIP that fills every pixel a shape
+	 * touches, as ghostscript does, then prints each bar exactly its whole
+	 * dots wide instead of a dot wider, which made 2-dot modules unreadable.
+	 * QR modules are left whole: trimming them would leave hairlines between
+	 * rows on a screen.
+	 */
+	double bar_trim = vector ? 0.25 : 0.0;
 	/* Dark mode: #121212 (Material's dark surface) and light grey ink. */
 	double bg = plan->dark ? 18 / 255.0 : 1.0, ink = plan->dark ? 0.92 : 0.0;
 	cairo_font_options_t *fo = cairo_font_options_create();
@@ -355,8 +367,8 @@ void card_plan_draw(const struct card_plan *plan, cairo_t *cr)
 	if (plan->outline)
 		draw_outline(cr, plan);
 	cairo_set_source_rgb(cr, ink, ink, ink);
-	draw_code(cr, &plan->main);
-	draw_code(cr, &plan->extra);
+	draw_code(cr, &plan->main, plan->main.code.height == 1 ? bar_trim : 0.0);
+	draw_code(cr, &plan->extra, plan->extra.code.height == 1 ? bar_trim : 0.0);
 	for (int i = 0; i < CARD_PLAN_TEXTS; i++)
 		draw_text(cr, &plan->text[i]);
 }

@@ -83,7 +83,7 @@ static int render_png(const struct card_plan *plan, FILE *f)
 	if (cairo_surface_status(s))
 		goto out_surface;
 	cr = cairo_create(s);
-	card_plan_draw(plan, cr);
+	card_plan_draw(plan, cr, false);
 	if (cairo_status(cr)) {
 		cairo_destroy(cr);
 		goto out_surface;
@@ -140,7 +140,7 @@ static int render_pdf(const struct card_plan *plan, FILE *f)
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "custcard (custscan)");
 	cr = cairo_create(s);
 	cairo_scale(cr, pt, pt);
-	card_plan_draw(plan, cr);
+	card_plan_draw(plan, cr, true);
 	if (!cairo_status(cr))
 		ret = 0;
 	cairo_destroy(cr);
