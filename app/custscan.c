@@ -7,10 +7,16 @@
  * decoder -> id validation -> confirmation -> presence) on its own thread,
  * the customer display (display/) drawn on the main thread, and the
  * register link (ipc/display.h) serviced from the main loop. The worker's
- * results cross to the UI as SDL events of a type registered for them; the
- * main loop waits in SDL_WaitEventTimeout with a short timeout and then
- * handles the link with timeout 0, so neither the link nor decoding ever
- * blocks drawing. The register turns scan mode on and off, which starts and
+ * results cross to the UI as SDL events of a type registered for them. The
+ * main loop sleeps in poll() on a wake-up pipe and the link's descriptors
+ * until something happens or a deadline (a timer of the display or the link,
+ * an animation, the watchdog) is due, then drains SDL's queue with
+ * SDL_PollEvent and handles the link with timeout 0, so neither the link nor
+ * decoding ever blocks drawing, and an idle display (scan mode off) wakes
+ * only for the register. Not SDL_WaitEventTimeout: SDL 2.26 makes it poll
+ * every millisecond with the offscreen and KMS/DRM video drivers (about 1000
+ * wake-ups a second, 2-3 % of a core idle); whoever pushes an SDL event
+ * writes to the pipe. The register turns scan mode on and off, which starts and
  * stops the frame source (the camera is open only while scanning).
  *
  * SIGTERM and SIGINT only set a flag; the loop then answers what the link
@@ -21,7 +27,9 @@
  * start (the message says why), 2 for a bad setting or usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +55,10 @@
 #include "notify.h"
 #include "worker.h"
 
-/* Longest the loop sleeps before it looks at the register link again. */
-#define LINK_POLL_MS 20
+/* Longest the loop sleeps when nothing is due (a safety net: all is woken). */
+#define IDLE_WAIT_MS 10000
+/* Longest it sleeps where the window system has input SDL must pump. */
+#define INPUT_POLL_MS 100
 /* Scanning screens are redrawn at least this often (animations). */
 #define ANIMATE_MS 100
 /* Most command-line overrides. */
@@ -79,14 +89,49 @@ struct app {
 	int64_t next_watchdog_ms;  /* when to ping systemd's watchdog, 0: never */
 	int64_t watchdog_every_ms; /* interval */
 	int64_t next_metrics_ms;   /* when to rewrite the metrics file */
+	bool pump_input;	   /* the video driver has input to pump (not offscreen) */
 	struct inflight inflight[MAX_INFLIGHT];
 };
 
 static volatile sig_atomic_t stop_signal;
+/* The wake-up pipe: [0] polled by the main loop, [1] written by anyone. */
+static int wake_pipe[2] = {-1, -1};
+
+/* Wakes the main loop. Any thread, and signal handlers (write() is safe there). */
+static void wake_ui(void)
+{
+	char c = 1;
+
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], &c, 1) < 0) {
+		/* full: the loop is being woken anyway */
+	}
+}
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+	wake_ui();
+}
+
+/* Creates the wake-up pipe, both ends non-blocking. Returns 0 or -1 (errno). */
+static int wake_open(void)
+{
+	if (pipe(wake_pipe) != 0)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK) != 0 ||
+		    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
+			return -1;
+	return 0;
+}
+
+static void wake_close(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
 }
 
 static int64_t mono_us(void)
@@ -117,6 +162,8 @@ static void post_to_ui(void *ctx, struct worker_event *ev)
 	e.user.data1 = ev;
 	if (SDL_PushEvent(&e) != 1)
 		free(ev);
+	else
+		wake_ui(); /* after the push: the loop then finds the event queued */
 }
 
 /* Worker thread: the newest frame into the display's one-frame slot. */
@@ -126,6 +173,7 @@ static void preview_to_ui(void *ctx, const struct scanner_frame *f)
 	struct display_luma_view v = {f->luma, f->width, f->height, f->stride};
 
 	display_window_post_preview(a->win, &v);
+	wake_ui();
 }
 
 /* Logs the screen when it changed from before. */
@@ -652,6 +700,7 @@ static int open_link(struct app *a)
 static int open_window(struct app *a)
 {
 	struct display_window_config wc;
+	const char *driver;
 	int err = 0;
 
 	display_window_config_init_default(&wc);
@@ -677,6 +726,9 @@ static int open_window(struct app *a)
 			SDL_GetError());
 		return -1;
 	}
+	driver = SDL_GetCurrentVideoDriver();
+	a->pump_input =
+	    !driver || (strcmp(driver, "offscreen") != 0 && strcmp(driver, "dummy") != 0);
 	a->worker_event = SDL_RegisterEvents(1);
 	if (a->worker_event == (uint32_t)-1) {
 		log_err("screen", "no SDL event type left");
@@ -694,20 +746,50 @@ static int open_window(struct app *a)
 /* The loop                                                         */
 /* ---------------------------------------------------------------- */
 
-/* How long the loop may sleep now, in ms. */
+/* Lowers *t to the time left until at (monotonic ms), if that is sooner. */
+static void sooner(int64_t *t, int64_t at, int64_t now)
+{
+	if (at - now < *t)
+		*t = at - now;
+}
+
+/*
+ * How long the loop may sleep now, in ms: until the next thing due. With
+ * scan mode off and no message on screen nothing is, and only the register
+ * (the link's descriptors) or the worker (the pipe) wakes it.
+ */
 static int loop_timeout(const struct app *a, int64_t now)
 {
-	int64_t t = LINK_POLL_MS, deadline = display_state_deadline(a->state);
+	int64_t t = a->pump_input ? INPUT_POLL_MS : IDLE_WAIT_MS;
+	int64_t deadline = display_state_deadline(a->state);
 	int link = ipc_display_timeout_ms(a->link);
 
-	if (link >= 0 && link < t)
-		t = link;
-	if (deadline != INT64_MAX && deadline - now < t)
-		t = deadline - now;
-	if (display_screen_is_scanning(display_state_screen(a->state)) &&
-	    a->last_draw_ms + ANIMATE_MS - now < t)
-		t = a->last_draw_ms + ANIMATE_MS - now;
+	if (a->dirty || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+		return 0; /* e.g. pushed by SDL itself while drawing */
+	if (link >= 0)
+		sooner(&t, now + link, now);
+	if (deadline != INT64_MAX)
+		sooner(&t, deadline, now);
+	if (display_screen_is_scanning(display_state_screen(a->state)))
+		sooner(&t, a->last_draw_ms + ANIMATE_MS, now);
+	if (a->next_watchdog_ms)
+		sooner(&t, a->next_watchdog_ms, now);
+	if (a->cfg.metrics_file[0])
+		sooner(&t, a->next_metrics_ms, now);
 	return t < 0 ? 0 : (int)t;
+}
+
+/* Sleeps until the pipe or the link has something, or timeout_ms passed. */
+static void wait_for_work(const struct app *a, int timeout_ms)
+{
+	struct pollfd fds[1 + IPC_DISPLAY_POLLFDS];
+	char buf[64];
+
+	fds[0] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
+	ipc_display_pollfds(a->link, fds + 1);
+	if (poll(fds, 1 + IPC_DISPLAY_POLLFDS, timeout_ms) > 0 && (fds[0].revents & POLLIN))
+		while (read(wake_pipe[0], buf, sizeof(buf)) > 0)
+			;
 }
 
 static bool handle_sdl(struct app *a, SDL_Event *e)
@@ -743,14 +825,12 @@ static int run(struct app *a)
 	int rc = 0;
 
 	while (!stop_signal && !quit) {
-		int64_t now = mono_ms();
+		int64_t now;
 		SDL_Event e;
 
-		if (SDL_WaitEventTimeout(&e, loop_timeout(a, now))) {
+		wait_for_work(a, loop_timeout(a, mono_ms()));
+		while (!quit && SDL_PollEvent(&e))
 			quit = handle_sdl(a, &e);
-			while (!quit && SDL_PollEvent(&e))
-				quit = handle_sdl(a, &e);
-		}
 		rc = service_link(a);
 		if (rc < 0) {
 			log_err("link", "socket failed: %s", ipc_strerror(rc));
@@ -813,6 +893,10 @@ int main(int argc, char **argv)
 
 	log_info("main", "custscan %s, %s source, link %s and %s", CUSTSCAN_VERSION,
 		 config_source_name(a.cfg.source), a.cfg.scan_addr, a.cfg.control_addr);
+	if (wake_open() != 0) {
+		log_err("main", "wake-up pipe: %s", strerror(errno));
+		goto out;
+	}
 	if (open_window(&a))
 		goto out;
 	if (open_link(&a))
@@ -843,6 +927,7 @@ out:
 		display_window_destroy(a.win);
 	}
 	SDL_Quit();
+	wake_close();
 	if (a.cfg.metrics_file[0] && status == 0)
 		metrics_write_file(&a.metrics, a.cfg.metrics_file);
 	log_info("main", "stopped");

@@ -96,27 +96,36 @@ static int make_tone(struct display_sound *s, enum display_cue cue)
 	return 0;
 }
 
+/*
+ * Opens the device, once, when sounds are wanted: an open SDL device keeps
+ * a thread waking for every buffer (about 50 a second), silent or not, so a
+ * display with sounds off opens none. SDL converts from SOUND_RATE, so the
+ * tones made at create stay right whenever it opens.
+ */
+static void open_device(struct display_sound *s)
+{
+	SDL_AudioSpec want;
+
+	if (s->dev || !s->audio_init || !s->enabled)
+		return;
+	SDL_zero(want);
+	want.freq = SOUND_RATE;
+	want.format = AUDIO_S16SYS;
+	want.channels = 1;
+	want.samples = 1024;
+	s->dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+}
+
 struct display_sound *display_sound_create(bool enabled)
 {
 	struct display_sound *s = calloc(1, sizeof(*s));
-	SDL_AudioSpec want, have;
 
 	if (!s)
 		return NULL;
 	s->enabled = enabled;
 	s->rate = SOUND_RATE;
-	if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0) {
-		s->audio_init = true;
-		SDL_zero(want);
-		want.freq = SOUND_RATE;
-		want.format = AUDIO_S16SYS;
-		want.channels = 1;
-		want.samples = 1024;
-		s->dev =
-		    SDL_OpenAudioDevice(NULL, 0, &want, &have, SDL_AUDIO_ALLOW_FREQUENCY_CHANGE);
-		if (s->dev)
-			s->rate = have.freq;
-	}
+	s->audio_init = SDL_InitSubSystem(SDL_INIT_AUDIO) == 0;
+	open_device(s);
 	if (make_tone(s, DISPLAY_CUE_SUCCESS) || make_tone(s, DISPLAY_CUE_FAILURE)) {
 		display_sound_destroy(s);
 		return NULL;
@@ -144,8 +153,10 @@ bool display_sound_available(const struct display_sound *s)
 
 void display_sound_set_enabled(struct display_sound *s, bool enabled)
 {
-	if (s)
-		s->enabled = enabled;
+	if (!s)
+		return;
+	s->enabled = enabled;
+	open_device(s);
 }
 
 int display_sound_play(struct display_sound *s, enum display_cue cue)

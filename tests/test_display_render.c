@@ -692,6 +692,15 @@ static void test_sounds(void **state)
 	assert_int_equal(display_sound_play(s, DISPLAY_CUE_SUCCESS), 0);
 	display_sound_destroy(s);
 	display_sound_destroy(NULL);
+
+	/* Sounds off: no device (no audio thread) until they are turned on. */
+	s = display_sound_create(false);
+	assert_non_null(s);
+	assert_false(display_sound_available(s));
+	display_sound_set_enabled(s, true);
+	assert_true(display_sound_available(s));
+	assert_int_equal(display_sound_play(s, DISPLAY_CUE_SUCCESS), 0);
+	display_sound_destroy(s);
 }
 
 int main(void)

@@ -20,9 +20,11 @@
 struct display_sound;
 
 /*
- * Opens the default audio device (initialising SDL's audio subsystem) and
- * prepares the tones. Returns NULL only when memory is short; without an
- * audio device it returns a silent object (display_sound_available false).
+ * Initialises SDL's audio subsystem, prepares the tones and, if enabled,
+ * opens the default audio device (disabled, it opens when first enabled, so
+ * a display with sounds off runs no audio thread). Returns NULL only when
+ * memory is short; without an audio device it returns a silent object
+ * (display_sound_available false).
  */
 struct display_sound *display_sound_create(bool enabled);
 
@@ -32,7 +34,7 @@ void display_sound_destroy(struct display_sound *s);
 /* True when an audio device is open. */
 bool display_sound_available(const struct display_sound *s);
 
-/* Turns all sounds on or off. */
+/* Turns all sounds on or off; on opens the device if it is not open yet. */
 void display_sound_set_enabled(struct display_sound *s, bool enabled);
 
 /*
