@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scanner/cardrules.h"
 #include "scanner/custid.h"
 #include "scanner/decoder.h"
 #include "log.h"
@@ -82,6 +83,8 @@ static const struct key keys[] = {
      "longest id, check character included"},
     {"id_check", KEY_WORD, OFF(id_check), 0, 0, 0, 0, check_words,
      "check character scheme of the id's last character"},
+    {"rules", KEY_STR, STR(rules), 0, 0, NULL,
+     "card rules file (docs/rules/*.rules); empty: the one CUST# rule of the id_ keys"},
     {"confirm_k", KEY_INT, OFF(confirm_k), 0, 0, 1, 16, NULL,
      "an id is emitted when read in k of the last n frames"},
     {"confirm_n", KEY_INT, OFF(confirm_n), 0, 0, 1, 16, NULL, "the window n, frames"},
@@ -165,6 +168,35 @@ void config_init_default(struct custscan_config *cfg)
 	cfg->preview_fps = 15;
 	cfg->log_level = LOG_INFO;
 	cfg->metrics_interval_ms = 15000;
+}
+
+int config_build_rules(const struct custscan_config *cfg, struct cardrules **out, char *err)
+{
+	struct custid_syntax syntax;
+	struct cardrules_error rerr;
+	unsigned syms = 0;
+
+	if (cfg->rules[0]) {
+		if (cardrules_load_file(cfg->rules, out, &rerr) == 0)
+			return 0;
+		if (rerr.line > 0)
+			snprintf(err, CONFIG_ERR_BUFSZ, "%.200s:%d: %.400s", cfg->rules, rerr.line,
+				 rerr.message);
+		else
+			snprintf(err, CONFIG_ERR_BUFSZ, "%.200s: %.400s", cfg->rules, rerr.message);
+		return -1;
+	}
+	custid_syntax_init_default(&syntax);
+	snprintf(syntax.prefix, sizeof(syntax.prefix), "%s", cfg->id_prefix);
+	custid_syntax_set_charset(&syntax, cfg->id_charset);
+	syntax.max_len = (size_t)cfg->id_max_len;
+	custid_check_parse(cfg->id_check, &syntax.check);
+	scanner_symbology_parse(cfg->symbologies, &syms);
+	if (cardrules_create_default(&syntax, syms, out) != 0) {
+		snprintf(err, CONFIG_ERR_BUFSZ, "the built-in card rule: bad id settings");
+		return -1;
+	}
+	return 0;
 }
 
 static const struct key *find_key(const char *name)

@@ -54,6 +54,7 @@ struct custscan_config {
 	char id_charset[CONFIG_STR_BUFSZ];  /* "A-Za-z0-9_-" */
 	int id_max_len;			    /* 1..64 */
 	char id_check[16];		    /* none, mod37-36, luhn */
+	char rules[CONFIG_STR_BUFSZ];	    /* card rules file; "" = the one rule above */
 	int confirm_k, confirm_n;	    /* k of n frames */
 	int confirm_cooldown_ms;	    /* same card again within: not re-emitted */
 	/* register link */
@@ -106,6 +107,17 @@ int config_set_pair(struct custscan_config *cfg, const char *pair, char *err);
  * caller can accept a missing default file.
  */
 int config_load_file(struct custscan_config *cfg, const char *path, char *err);
+
+struct cardrules;
+
+/*
+ * The card rules the settings ask for: the rules file named by "rules", or
+ * without one the built-in CUST# rule made of id_prefix, id_charset,
+ * id_max_len, id_check and symbologies. Returns 0 and sets *out (the caller
+ * destroys it), or -1 with a message in err naming the rules file, its line
+ * and what is wrong.
+ */
+int config_build_rules(const struct custscan_config *cfg, struct cardrules **out, char *err);
 
 /* Writes every key, its default and what it allows, one per line, to out. */
 void config_print_keys(FILE *out);

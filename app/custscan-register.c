@@ -4,7 +4,8 @@
  *   custscan-register --customers FILE.csv [--scan ADDR] [--control ADDR] [options]
  *
  * It keeps one order, loads customers from a back-office CSV export (id,
- * first name, last name, email, phone), attaches the customer of each scan
+ * first name, last name, email, phone and, optionally, the numbers of the
+ * loyalty cards they hold), attaches the customer of each scan
  * the display sends, asks the cashier before replacing a different customer
  * already on the order, and turns the display's scan mode on and off. Its
  * product search line also takes a CUST# id typed or scanned by a handheld
@@ -20,7 +21,8 @@
  *   status        ask the display how it is
  *   metrics       ask the display for its metrics too (counters, latencies)
  *   quit          leave
- *   anything else is the product search line; CUST#<id> attaches that customer
+ *   anything else is the product search line; CUST#<id> attaches that customer,
+ *                 and so does the number of a card in the customer file
  *
  * What happens is printed on standard output, one line each; logs go to
  * standard error. Exit status: 0 after quit, end of input with --exit-on-eof,
@@ -45,11 +47,15 @@
 /* The product search line's prefix for a customer card. */
 #define CARD_PREFIX "CUST#"
 
+/* Room for the card numbers of one customer (the CSV's sixth column). */
+#define CARDS_BUFSZ 256
+
 /* One row of the customer file. */
 struct customer {
 	char id[IPC_ID_BUFSZ];
 	char first[IPC_NAME_BUFSZ]; /* shown on the display */
 	char last[IPC_NAME_BUFSZ];
+	char cards[CARDS_BUFSZ]; /* card numbers separated by ';' or blanks, "" none */
 };
 
 /* How the cashier question is answered. */
@@ -181,12 +187,12 @@ static int load_customers(struct reg *g, const char *path)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *fields[5] = {0};
+		char *fields[6] = {0};
 		int n;
 
 		if (++lineno == 1 && strncmp(line, "id,", 3) == 0)
 			continue; /* the header */
-		n = csv_split(line, fields, 5);
+		n = csv_split(line, fields, 6);
 		if (n < 2 || !ipc_id_valid(fields[0])) {
 			if (line[0] != '\n' && line[0] != '\0')
 				fprintf(stderr, "custscan-register: %s:%d: skipped: bad id\n", path,
@@ -210,6 +216,10 @@ static int load_customers(struct reg *g, const char *path)
 		snprintf(c->id, sizeof(c->id), "%s", fields[0]);
 		copy_name(c->first, fields[1]);
 		copy_name(c->last, n > 2 ? fields[2] : "");
+		if (n > 5 && strlen(fields[5]) >= sizeof(c->cards))
+			fprintf(stderr, "custscan-register: %s:%d: card numbers cut short\n", path,
+				lineno);
+		snprintf(c->cards, sizeof(c->cards), "%s", n > 5 ? fields[5] : "");
 	}
 	fclose(f);
 	return 0;
@@ -219,6 +229,35 @@ static const struct customer *find_customer(const struct reg *g, const char *id)
 {
 	for (size_t i = 0; i < g->n_customers; i++)
 		if (strcmp(g->customers[i].id, id) == 0)
+			return &g->customers[i];
+	return NULL;
+}
+
+/* Whether card is one of the numbers in list ("2900000012349;MBR-12345674"). */
+static bool holds_card(const char *list, const char *card)
+{
+	size_t n = strlen(card);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, "; \t");
+
+		if (len == n && memcmp(p, card, n) == 0)
+			return true;
+		p += len;
+		p += strspn(p, "; \t");
+	}
+	return false;
+}
+
+/*
+ * The customer a scan is for: a scan of a card rule carries the card number,
+ * looked up in the customers' cards first; the id is the fallback (and all
+ * there is for a CUST# card).
+ */
+static const struct customer *find_by_card(const struct reg *g, const char *card)
+{
+	for (size_t i = 0; card[0] && i < g->n_customers; i++)
+		if (holds_card(g->customers[i].cards, card))
 			return &g->customers[i];
 	return NULL;
 }
@@ -330,10 +369,16 @@ static void on_scan(struct reg *g, const struct ipc_msg *scan)
 		say("scan %s rejected: %s", scan->scan_id, reason);
 		return;
 	}
-	c = find_customer(g, scan->customer_id);
+	c = find_by_card(g, scan->card);
+	if (c)
+		say("scan %s: card %s (rule %s) is %s's", scan->scan_id, scan->card,
+		    scan->rule[0] ? scan->rule : "-", c->id);
+	else
+		c = find_customer(g, scan->customer_id);
 	if (!c) {
 		ipc_register_answer(g->link, scan->scan_id, IPC_RESULT_UNKNOWN, NULL, NULL);
-		say("scan %s: unknown card %s", scan->scan_id, scan->customer_id);
+		say("scan %s: unknown card %s", scan->scan_id,
+		    scan->card[0] ? scan->card : scan->customer_id);
 		return;
 	}
 	if (offer(g, c, scan->scan_id)) {
@@ -462,7 +507,13 @@ static void search_line(struct reg *g, const char *text)
 	const char *id = text + strlen(CARD_PREFIX);
 
 	if (strncmp(text, CARD_PREFIX, strlen(CARD_PREFIX)) != 0) {
-		say("no product matches \"%s\" (this register sells nothing)", text);
+		c = g->order[0] ? find_by_card(g, text) : NULL;
+		if (!c) {
+			say("no product matches \"%s\" (this register sells nothing)", text);
+			return;
+		}
+		if (!offer(g, c, "") && g->opt.confirm != CONFIRM_ASK)
+			decide(g, g->opt.confirm == CONFIRM_YES);
 		return;
 	}
 	if (!g->order[0]) {
@@ -549,6 +600,7 @@ static void usage(FILE *out)
 	      "A reference register: attaches the customer of each card the display scans.\n"
 	      "\n"
 	      "  --customers FILE    back-office CSV: id,first_name,last_name,email,phone\n"
+	      "                      and optionally cards (card numbers, ';'-separated)\n"
 	      "  --scan ADDR         the display's scan socket (default " IPC_DEFAULT_SCAN_ADDR
 	      ")\n"
 	      "  --control ADDR      the display's control socket\n"

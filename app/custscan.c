@@ -46,6 +46,7 @@
 #include "display/window.h"
 #include "ipc/display.h"
 #include "ipc/error.h"
+#include "scanner/cardrules.h"
 #include "scanner/error.h"
 #include "scanner/source.h"
 
@@ -78,6 +79,7 @@ struct app {
 	struct display_state *state;
 	struct ipc_display *link;
 	struct worker *worker;
+	struct cardrules *rules; /* what is a customer card; the worker reads it */
 	struct metrics metrics;
 	uint32_t worker_event;	   /* SDL event type carrying a struct worker_event */
 	bool scan_mode;		   /* as last told to the worker */
@@ -208,7 +210,22 @@ static void display_simple(struct app *a, enum display_event_type type)
 
 static enum ipc_symbology to_ipc_symbology(enum scanner_symbology s)
 {
-	return s == SCANNER_SYM_CODE128 ? IPC_SYM_CODE128 : IPC_SYM_QR;
+	switch (s) {
+	case SCANNER_SYM_CODE128:
+		return IPC_SYM_CODE128;
+	case SCANNER_SYM_EAN13:
+		return IPC_SYM_EAN13;
+	case SCANNER_SYM_EAN8:
+		return IPC_SYM_EAN8;
+	case SCANNER_SYM_UPCA:
+		return IPC_SYM_UPCA;
+	case SCANNER_SYM_CODE39:
+		return IPC_SYM_CODE39;
+	case SCANNER_SYM_I25:
+		return IPC_SYM_I25;
+	default:
+		return IPC_SYM_QR;
+	}
 }
 
 static void on_id(struct app *a, const struct worker_event *wev)
@@ -219,16 +236,18 @@ static void on_id(struct app *a, const struct worker_event *wev)
 
 	if (!a->scan_mode)
 		return; /* read just before scan mode ended */
-	rc = ipc_display_scan(a->link, wev->id, to_ipc_symbology(wev->symbology), scan_id);
+	/* A CUST# card (no card number) goes out exactly as before card rules. */
+	rc = ipc_display_scan_card(a->link, wev->id, to_ipc_symbology(wev->symbology),
+				   wev->card[0] ? wev->rule : NULL, wev->card, scan_id);
 	if (rc < 0) {
 		log_warn("link", "customer %s not sent: %s", log_id(wev->id, masked),
 			 ipc_strerror(rc));
 		return;
 	}
 	metrics_add(&a->metrics.scans_sent, 1);
-	log_info("scan", "customer %s read (%s), scan %s, %lld ms after its first read",
-		 log_id(wev->id, masked), scanner_symbology_name(wev->symbology), scan_id,
-		 (long long)(wev->emitted_us - wev->first_read_us) / 1000);
+	log_info("scan", "customer %s read (%s, rule %s), scan %s, %lld ms after its first read",
+		 log_id(wev->id, masked), scanner_symbology_name(wev->symbology), wev->rule,
+		 scan_id, (long long)(wev->emitted_us - wev->first_read_us) / 1000);
 	for (size_t i = 0; i < MAX_INFLIGHT; i++) {
 		if (!a->inflight[i].scan_id[0]) {
 			snprintf(a->inflight[i].scan_id, sizeof(a->inflight[i].scan_id), "%s",
@@ -568,6 +587,8 @@ static int load_settings(struct app *a, const struct cli *c)
 		rc = c->overrides[i][0] ? config_set(&a->cfg, c->overrides[i][0],
 						     c->overrides[i][1], "command line", 0, err)
 					: config_set_pair(&a->cfg, c->overrides[i][1], err);
+	if (rc == 0)
+		rc = config_build_rules(&a->cfg, &a->rules, err);
 	if (rc == 0 && c->headless) {
 		a->cfg.software_render = true;
 		a->cfg.vsync = false;
@@ -624,13 +645,10 @@ static int start_worker(struct app *a)
 
 	memset(&wc, 0, sizeof(wc));
 	scanner_config_init_default(&wc.scanner);
-	scanner_symbology_parse(cfg->symbologies, &wc.scanner.symbologies);
+	/* Exactly the symbologies some card rule reads: no product codes otherwise. */
+	wc.scanner.symbologies = cardrules_symbologies(a->rules);
 	wc.scanner.budget_us = cfg->decode_budget_ms * 1000;
-	custid_syntax_init_default(&wc.syntax);
-	snprintf(wc.syntax.prefix, sizeof(wc.syntax.prefix), "%s", cfg->id_prefix);
-	custid_syntax_set_charset(&wc.syntax, cfg->id_charset);
-	wc.syntax.max_len = (size_t)cfg->id_max_len;
-	custid_check_parse(cfg->id_check, &wc.syntax.check);
+	wc.rules = a->rules;
 	confirm_config_init_default(&wc.confirm);
 	wc.confirm.k = cfg->confirm_k;
 	wc.confirm.n = cfg->confirm_n;
@@ -875,6 +893,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (cli.check_only) {
 		config_dump(&a.cfg, stdout);
+		cardrules_destroy(a.rules);
 		return 0;
 	}
 	log_set_level(a.cfg.log_level);
@@ -917,6 +936,7 @@ int main(int argc, char **argv)
 
 out:
 	worker_destroy(a.worker); /* the camera is released here */
+	cardrules_destroy(a.rules);
 	if (a.link) {
 		service_link(&a); /* answer what has arrived: no request left unanswered */
 		ipc_display_destroy(a.link);

@@ -200,7 +200,7 @@ static void process(struct worker *w, const struct scanner_frame *frame)
 {
 	struct scanner_result *res = &w->res;
 	char ids[CONFIRM_MAX_PER_FRAME][CUSTID_ID_BUFSZ];
-	enum scanner_symbology syms[CONFIRM_MAX_PER_FRAME];
+	struct cardrules_match cards[CONFIRM_MAX_PER_FRAME];
 	const char *idp[CONFIRM_MAX_PER_FRAME];
 	char emitted[CONFIRM_MAX_PER_FRAME][CUSTID_ID_BUFSZ];
 	enum custid_reason reject = CUSTID_OK;
@@ -221,13 +221,13 @@ static void process(struct worker *w, const struct scanner_frame *frame)
 
 		if (n == CONFIRM_MAX_PER_FRAME)
 			break;
-		r = custid_validate(&w->cfg.syntax, sym->data, sym->len, ids[n]);
+		r = cardrules_match(w->cfg.rules, sym->type, sym->data, sym->len, &cards[n]);
 		if (r != CUSTID_OK) {
 			metrics_add(&w->cfg.metrics->rejected[r], 1);
 			reject = r;
 			continue;
 		}
-		syms[n] = sym->type;
+		memcpy(ids[n], cards[n].id, sizeof(ids[n]));
 		idp[n] = ids[n];
 		note_read(w, ids[n], now);
 		n++;
@@ -243,9 +243,13 @@ static void process(struct worker *w, const struct scanner_frame *frame)
 		memcpy(ev->id, emitted[i], sizeof(ev->id));
 		ev->id[sizeof(ev->id) - 1] = '\0';
 		ev->symbology = SCANNER_SYM_QR;
-		for (size_t j = 0; j < n; j++)
-			if (strcmp(ids[j], emitted[i]) == 0)
-				ev->symbology = syms[j];
+		for (size_t j = 0; j < n; j++) {
+			if (strcmp(ids[j], emitted[i]) == 0) {
+				ev->symbology = cards[j].symbology;
+				memcpy(ev->rule, cards[j].rule, sizeof(ev->rule));
+				memcpy(ev->card, cards[j].card, sizeof(ev->card));
+			}
+		}
 		ev->first_read_us = take_first_read(w, emitted[i], now);
 		ev->emitted_us = now;
 		metrics_add(&w->cfg.metrics->ids_emitted, 1);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scanner/cardrules.h"
 #include "scanner/confirm.h"
 #include "scanner/custid.h"
 #include "scanner/decoder.h"
@@ -44,6 +45,8 @@ struct worker_event {
 	char message[WORKER_MESSAGE_BUFSZ];    /* SOURCE: for the installer */
 	enum scanner_presence_reason presence; /* SEEN: why it is not read yet */
 	char id[CUSTID_ID_BUFSZ];	       /* ID */
+	char rule[CARDRULES_NAME_BUFSZ];       /* ID: the card rule that matched */
+	char card[CARDRULES_CARD_BUFSZ];       /* ID: the card number, "" for CUST# */
 	enum scanner_symbology symbology;      /* ID */
 	int64_t first_read_us;		       /* ID: frame time of its first read */
 	int64_t emitted_us;		       /* ID: frame time it was confirmed */
@@ -57,7 +60,7 @@ typedef void worker_preview_fn(void *ctx, const struct scanner_frame *frame);
 
 struct worker_config {
 	struct scanner_config scanner;		 /* decoding */
-	struct custid_syntax syntax;		 /* id validation */
+	const struct cardrules *rules;		 /* id validation; the caller's, outlives it */
 	struct confirm_config confirm;		 /* k of n */
 	struct scanner_presence_config presence; /* seen but not read */
 	int preview_fps;			 /* previews a second, 0: none */

@@ -19,6 +19,8 @@
 struct scan {
 	char scan_id[IPC_ID_BUFSZ];
 	char customer_id[IPC_ID_BUFSZ];
+	char rule[IPC_WORD_BUFSZ];  /* the card rule, "" for the built-in CUST# */
+	char card[IPC_ORDER_BUFSZ]; /* the card number, "" for none */
 	enum ipc_symbology sym;
 	char order[IPC_ORDER_BUFSZ]; /* the order scan mode was enabled for */
 	int64_t time_ms;	     /* Unix time of the read, sent to the register */
@@ -206,6 +208,8 @@ static void pump(struct ipc_display *d, int64_t now)
 	ipc_msg_init(&msg, IPC_MSG_SCAN);
 	memcpy(msg.scan_id, s->scan_id, sizeof(msg.scan_id));
 	memcpy(msg.customer_id, s->customer_id, sizeof(msg.customer_id));
+	memcpy(msg.rule, s->rule, sizeof(msg.rule));
+	memcpy(msg.card, s->card, sizeof(msg.card));
 	memcpy(msg.order, s->order, sizeof(msg.order));
 	msg.symbology = s->sym;
 	msg.time_ms = s->time_ms;
@@ -217,13 +221,39 @@ static void pump(struct ipc_display *d, int64_t now)
 	link_send(d->scan_sock, &msg, NULL);
 }
 
+/* Whether a scan with these optional fields would go out: the formatter judges. */
+static bool card_fields_valid(const char *rule, const char *card)
+{
+	struct ipc_msg probe;
+	char buf[IPC_MSG_MAX + 1];
+
+	if ((rule && strlen(rule) >= sizeof(probe.rule)) ||
+	    (card && strlen(card) >= sizeof(probe.card)))
+		return false;
+	ipc_msg_init(&probe, IPC_MSG_SCAN);
+	snprintf(probe.scan_id, sizeof(probe.scan_id), "x");
+	snprintf(probe.customer_id, sizeof(probe.customer_id), "x");
+	snprintf(probe.order, sizeof(probe.order), "x");
+	snprintf(probe.rule, sizeof(probe.rule), "%s", rule ? rule : "");
+	snprintf(probe.card, sizeof(probe.card), "%s", card ? card : "");
+	probe.time_ms = 1;
+	return ipc_msg_format(&probe, buf, sizeof(buf), NULL) >= 0;
+}
+
 int ipc_display_scan(struct ipc_display *d, const char *customer_id, enum ipc_symbology sym,
 		     char *scan_id)
+{
+	return ipc_display_scan_card(d, customer_id, sym, NULL, NULL, scan_id);
+}
+
+int ipc_display_scan_card(struct ipc_display *d, const char *customer_id, enum ipc_symbology sym,
+			  const char *rule, const char *card, char *scan_id)
 {
 	int64_t now = link_mono_ms();
 	struct scan *s;
 
-	if (!ipc_id_valid(customer_id) || (unsigned)sym >= IPC_SYMBOLOGY_COUNT)
+	if (!ipc_id_valid(customer_id) || (unsigned)sym >= IPC_SYMBOLOGY_COUNT ||
+	    !card_fields_valid(rule, card))
 		return IPC_ERR_INVAL;
 	if (!d->scan_mode)
 		return IPC_ERR_SCAN_OFF;
@@ -233,6 +263,8 @@ int ipc_display_scan(struct ipc_display *d, const char *customer_id, enum ipc_sy
 	memset(s, 0, sizeof(*s));
 	snprintf(s->scan_id, sizeof(s->scan_id), "%s-%llu", d->prefix, ++d->seq);
 	snprintf(s->customer_id, sizeof(s->customer_id), "%s", customer_id);
+	snprintf(s->rule, sizeof(s->rule), "%s", rule ? rule : "");
+	snprintf(s->card, sizeof(s->card), "%s", card ? card : "");
 	snprintf(s->order, sizeof(s->order), "%s", d->order);
 	s->sym = sym;
 	s->time_ms = link_wall_ms();

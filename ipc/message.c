@@ -60,6 +60,8 @@ enum field_id {
 	F_MESSAGE,
 	F_WANT_METRICS,
 	F_METRICS,
+	F_RULE,
+	F_CARD,
 	F_COUNT
 };
 
@@ -92,6 +94,8 @@ static const struct field fields[F_COUNT] = {
     [F_MESSAGE] = {"message", K_TEXT, MEMBER(text)},
     [F_WANT_METRICS] = {"metrics", K_BOOL, MEMBER(want_metrics)},
     [F_METRICS] = {"metrics", K_METRICS, MEMBER(metrics)},
+    [F_RULE] = {"rule", K_WORD, MEMBER(rule)},
+    [F_CARD] = {"card", K_ORDER, MEMBER(card)},
 };
 
 #define BIT(f) (1u << (f))
@@ -106,7 +110,7 @@ static const struct type_schema schemas[IPC_MSG_TYPE_COUNT] = {
     [IPC_MSG_SCAN] = {"scan",
 		      BIT(F_SCAN_ID) | BIT(F_CUSTOMER_ID) | BIT(F_SYMBOLOGY) | BIT(F_TIME) |
 			  BIT(F_ORDER),
-		      0},
+		      BIT(F_RULE) | BIT(F_CARD)},
     [IPC_MSG_CANCEL] = {"cancel", BIT(F_SCAN_ID), 0},
     [IPC_MSG_RESULT] = {"result", BIT(F_SCAN_ID) | BIT(F_RESULT), BIT(F_REASON) | BIT(F_NAME)},
     [IPC_MSG_ENABLE] = {"enable", BIT(F_ORDER), BIT(F_TIMEOUT)},

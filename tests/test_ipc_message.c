@@ -115,6 +115,43 @@ static void test_scan_parses_exactly(void **state)
 	assert_string_equal(m.scan_id, "x-1");
 	assert_int_equal(m.symbology, IPC_SYM_QR);
 	assert_int_equal(m.time_ms, 1000);
+	assert_string_equal(m.rule, "");
+	assert_string_equal(m.card, "");
+}
+
+/* A card read by a card rule: the rule and the card number come along. */
+static void test_scan_with_rule(void **state)
+{
+	static const char text[] = "{\"v\":1,\"type\":\"scan\",\"scan_id\":\"x-1\","
+				   "\"customer_id\":\"0001234567\",\"symbology\":\"ean13\","
+				   "\"time_ms\":1000,\"order\":\"o\",\"rule\":\"member_ean13\","
+				   "\"card\":\"2400012345676\"}";
+	struct ipc_msg m;
+	char buf[IPC_MSG_MAX + 1];
+
+	(void)state;
+	assert_int_equal(parse(text, &m, NULL), 0);
+	assert_string_equal(m.customer_id, "0001234567");
+	assert_string_equal(m.rule, "member_ean13");
+	assert_string_equal(m.card, "2400012345676");
+	assert_int_equal(m.symbology, IPC_SYM_EAN13);
+	assert_true(ipc_msg_format(&m, buf, sizeof(buf), NULL) > 0);
+	assert_string_equal(buf, text);
+	/* Every symbology a rule may read has its wire name. */
+	for (int i = 0; i < IPC_SYMBOLOGY_COUNT; i++) {
+		enum ipc_symbology sym;
+
+		assert_int_equal(
+		    ipc_symbology_parse(ipc_symbology_name((enum ipc_symbology)i), &sym), 0);
+		assert_int_equal(sym, i);
+	}
+	assert_string_equal(ipc_symbology_name(IPC_SYM_I25), "i25");
+	/* Without rule and card a scan formats exactly as protocol 1 always had it. */
+	m.rule[0] = m.card[0] = '\0';
+	m.symbology = IPC_SYM_QR;
+	assert_true(ipc_msg_format(&m, buf, sizeof(buf), NULL) > 0);
+	assert_null(strstr(buf, "rule"));
+	assert_null(strstr(buf, "card"));
 }
 
 /* Each bad message with the code it must get. */
@@ -160,9 +197,23 @@ static const struct {
     {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1 2\",\"symbology\":\"qr\","
      "\"time_ms\":1,\"order\":\"o\"}",
      IPC_ERR_BAD_MESSAGE},
-    {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"ean13\","
+    {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"pdf417\","
      "\"time_ms\":1,\"order\":\"o\"}",
      IPC_ERR_BAD_MESSAGE},
+    /* Card rules' fields: a rule is a word, a card printable ASCII. */
+    {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"ean13\","
+     "\"time_ms\":1,\"order\":\"o\",\"rule\":\"Loyalty\"}",
+     IPC_ERR_BAD_MESSAGE},
+    {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"ean13\","
+     "\"time_ms\":1,\"order\":\"o\",\"rule\":\"\"}",
+     IPC_ERR_BAD_MESSAGE},
+    {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"ean13\","
+     "\"time_ms\":1,\"order\":\"o\",\"card\":\"24\\u00e9\"}",
+     IPC_ERR_BAD_MESSAGE},
+    {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"ean13\","
+     "\"time_ms\":1,\"order\":\"o\",\"card\":12}",
+     IPC_ERR_BAD_MESSAGE},
+    {"{\"v\":1,\"type\":\"cancel\",\"scan_id\":\"s\",\"rule\":\"a\"}", IPC_ERR_BAD_MESSAGE},
     {"{\"v\":1,\"type\":\"scan\",\"scan_id\":\"s\",\"customer_id\":\"1\",\"symbology\":\"qr\","
      "\"time_ms\":0,\"order\":\"o\"}",
      IPC_ERR_BAD_MESSAGE},
@@ -413,6 +464,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_type_round_trips),
 	    cmocka_unit_test(test_scan_parses_exactly),
+	    cmocka_unit_test(test_scan_with_rule),
 	    cmocka_unit_test(test_bad_messages_get_their_code),
 	    cmocka_unit_test(test_nul_oversize_and_long_fields),
 	    cmocka_unit_test(test_format_refuses_what_would_not_parse),

@@ -125,6 +125,16 @@ int ipc_display_next(struct ipc_display *d, struct ipc_display_event *ev, int ti
 int ipc_display_scan(struct ipc_display *d, const char *customer_id, enum ipc_symbology sym,
 		     char *scan_id);
 
+/*
+ * As ipc_display_scan(), for a card read by a card rule: the scan also
+ * carries the rule's name (1..32 of [a-z0-9_]) and the normalised card
+ * number (1..64 printable ASCII). Either may be NULL or "" to leave it out;
+ * with both left out the message is exactly ipc_display_scan()'s.
+ * IPC_ERR_INVAL also when either is malformed.
+ */
+int ipc_display_scan_card(struct ipc_display *d, const char *customer_id, enum ipc_symbology sym,
+			  const char *rule, const char *card, char *scan_id);
+
 /* True while scan mode is on. */
 bool ipc_display_scan_mode(const struct ipc_display *d);
 

@@ -88,10 +88,19 @@ enum ipc_result {
 	    IPC_RESULT_COUNT
 };
 
-/* Symbologies a card can be read from, and their "symbology" strings. */
+/*
+ * Symbologies a card can be read from, and their "symbology" strings. The
+ * product symbologies only ever come with a "rule" (card rules, issue 10):
+ * a display that sends them has been configured for a register that knows.
+ */
 #define IPC_SYMBOLOGY_MAP(X)                                                                       \
 	X(QR, "qr")                                                                                \
-	X(CODE128, "code128")
+	X(CODE128, "code128")                                                                      \
+	X(EAN13, "ean13")                                                                          \
+	X(EAN8, "ean8")                                                                            \
+	X(UPCA, "upca")                                                                            \
+	X(CODE39, "code39")                                                                        \
+	X(I25, "i25")
 
 enum ipc_symbology {
 #define IPC_SYMBOLOGY_ENUM(name, str) IPC_SYM_##name,
@@ -159,7 +168,9 @@ struct ipc_metrics {
 struct ipc_msg {
 	enum ipc_msg_type type;
 	char scan_id[IPC_ID_BUFSZ];	/* scan, cancel, result, outcome */
-	char customer_id[IPC_ID_BUFSZ]; /* scan: the id after "CUST#" */
+	char customer_id[IPC_ID_BUFSZ]; /* scan: the id after "CUST#" or the rule's id */
+	char rule[IPC_WORD_BUFSZ];	/* scan (optional): the card rule that matched */
+	char card[IPC_ORDER_BUFSZ];	/* scan (optional): the card number, normalised */
 	enum ipc_symbology symbology;	/* scan */
 	int64_t time_ms;		/* scan: when the card was read, Unix time in ms */
 	char order[IPC_ORDER_BUFSZ];	/* scan, enable; status (optional) */
