@@ -194,10 +194,11 @@ int card_write_all(const struct card_spec *spec, const char *prefix, bool exclus
 
 /*
  * The back-office customer CSV that custscan-register reads (README, "The
- * register link"): a header line `id,first_name,last_name,email,phone`, then
- * one customer a record, RFC 4180 quoting (quoted fields may hold commas,
- * doubled quotes and line breaks), LF or CRLF, an optional UTF-8 BOM.
- * An empty id means "no card yet".
+ * register link"): a header line `id,first_name,last_name,email,phone`,
+ * optionally with a sixth column `cards` (other card numbers the customer
+ * holds, issue 10), then one customer a record with the header's fields,
+ * RFC 4180 quoting (quoted fields may hold commas, doubled quotes and line
+ * breaks), LF or CRLF, an optional UTF-8 BOM. An empty id means "no card yet".
  */
 struct card_customer {
 	char id[CUSTID_ID_BUFSZ]; /* the id without prefix, "" if none yet */
@@ -205,7 +206,8 @@ struct card_customer {
 	char *last_name;
 	char *email;
 	char *phone;
-	int line; /* line of the file the record starts on */
+	char *cards; /* "" when empty or the file has no cards column */
+	int line;    /* line of the file the record starts on */
 };
 
 struct card_customers;
@@ -240,7 +242,8 @@ struct card_customer *card_customers_get(struct card_customers *list, size_t i);
 bool card_customers_has_id(const struct card_customers *list, const char *id);
 
 /*
- * Writes the list in the same layout (quoting only where needed). With
+ * Writes the list in the layout it was read in (five or six columns),
+ * quoting only where needed. With
  * exclusive an existing file is not replaced (EXISTS). Returns 0 or IO/EXISTS.
  */
 int card_customers_write(const struct card_customers *list, const char *path, bool exclusive,

@@ -17,9 +17,13 @@
 
 #include "card_impl.h"
 
-#define FIELDS 5
+/* The register's columns; the sixth, cards, is optional (issue 10). */
+#define FIELDS	   5
+#define FIELDS_MAX 6
+#define HEADER	   "id,first_name,last_name,email,phone[,cards]"
 
-static const char *const field_names[FIELDS] = {"id", "first_name", "last_name", "email", "phone"};
+static const char *const field_names[FIELDS_MAX] = {"id",    "first_name", "last_name",
+						    "email", "phone",	   "cards"};
 
 /* ---------------------------------------------------------------- the list */
 
@@ -27,6 +31,7 @@ struct card_customers {
 	struct card_customer *items; /* items[0..count) in file order */
 	size_t count;		     /* records */
 	size_t cap;		     /* allocated items */
+	int columns;		     /* FIELDS or FIELDS_MAX, as the header has */
 };
 
 void card_customers_destroy(struct card_customers *list)
@@ -38,6 +43,7 @@ void card_customers_destroy(struct card_customers *list)
 		free(list->items[i].last_name);
 		free(list->items[i].email);
 		free(list->items[i].phone);
+		free(list->items[i].cards);
 	}
 	free(list->items);
 	free(list);
@@ -65,11 +71,11 @@ bool card_customers_has_id(const struct card_customers *list, const char *id)
 
 /* The parser's position and the record being read. */
 struct parser {
-	const char *p, *end;			    /* what is left of the input */
-	const char *name;			    /* file name for messages */
-	int line;				    /* current line, from 1 */
-	char field[FIELDS][CARD_CSV_MAX_FIELD + 1]; /* the record's fields */
-	int n;					    /* fields read */
+	const char *p, *end;				/* what is left of the input */
+	const char *name;				/* file name for messages */
+	int line;					/* current line, from 1 */
+	char field[FIELDS_MAX][CARD_CSV_MAX_FIELD + 1]; /* the record's fields */
+	int n;						/* fields read */
 };
 
 /* Appends c to the field being read, or fails when it gets too long. */
@@ -77,7 +83,7 @@ static int put(struct parser *ps, size_t *len, char c, struct card_error *err)
 {
 	if (*len >= CARD_CSV_MAX_FIELD) {
 		card_fail(err, CARD_ERR_CSV, ps->line, "%s field longer than %d bytes",
-			  ps->n < FIELDS ? field_names[ps->n] : "a", CARD_CSV_MAX_FIELD);
+			  field_names[ps->n], CARD_CSV_MAX_FIELD);
 		return card_fail_at(err, CARD_ERR_CSV, ps->name, ps->line);
 	}
 	ps->field[ps->n][(*len)++] = c;
@@ -110,9 +116,8 @@ static int read_field(struct parser *ps, struct card_error *err)
 	size_t len = 0;
 	int start = ps->line, rc;
 
-	if (ps->n >= FIELDS) {
-		card_fail(err, CARD_ERR_CSV, start, "more than %d fields (%s)", FIELDS,
-			  "id,first_name,last_name,email,phone");
+	if (ps->n >= FIELDS_MAX) {
+		card_fail(err, CARD_ERR_CSV, start, "more than %d fields (%s)", FIELDS_MAX, HEADER);
 		return card_fail_at(err, CARD_ERR_CSV, ps->name, start);
 	}
 	if (ps->p < ps->end && *ps->p == '"') {
@@ -144,8 +149,7 @@ static int read_field(struct parser *ps, struct card_error *err)
 			return card_fail_at(err, CARD_ERR_CSV, ps->name, ps->line);
 		}
 	} else {
-		while (ps->p < ps->end && *ps->p != ',' && *ps->p != '\n' &&
-		       !(*ps->p == '\r' && ps->end - ps->p >= 2 && ps->p[1] == '\n')) {
+		while (ps->p < ps->end && *ps->p != ',' && *ps->p != '\n' && *ps->p != '\r') {
 			if (*ps->p == '"') {
 				card_fail(err, CARD_ERR_CSV, ps->line,
 					  "quote inside an unquoted field (quote the whole "
@@ -184,15 +188,16 @@ static int read_record(struct parser *ps, struct card_error *err)
 	}
 }
 
-static int check_header(struct parser *ps, int line, struct card_error *err)
+static int check_header(struct parser *ps, int line, struct card_customers *list,
+			struct card_error *err)
 {
-	bool ok = ps->n == FIELDS;
+	bool ok = ps->n == FIELDS || ps->n == FIELDS_MAX;
 
-	for (int i = 0; ok && i < FIELDS; i++)
+	for (int i = 0; ok && i < ps->n; i++)
 		ok = !strcmp(ps->field[i], field_names[i]);
+	list->columns = ps->n;
 	if (!ok) {
-		card_fail(err, CARD_ERR_CSV, line,
-			  "the first line must be the header id,first_name,last_name,email,phone");
+		card_fail(err, CARD_ERR_CSV, line, "the first line must be the header " HEADER);
 		return card_fail_at(err, CARD_ERR_CSV, ps->name, line);
 	}
 	return 0;
@@ -216,12 +221,12 @@ static int add_record(struct parser *ps, int line, const struct custid_syntax *s
 	char text[CUSTID_MAX_PREFIX_LEN + CARD_CSV_MAX_FIELD + 1], id[CUSTID_ID_BUFSZ] = "";
 	int rc;
 
-	if (ps->n != FIELDS) {
-		card_fail(err, CARD_ERR_CSV, line, "%d field%s, expected %d (%s)", ps->n,
-			  ps->n == 1 ? "" : "s", FIELDS, "id,first_name,last_name,email,phone");
+	if (ps->n != list->columns) {
+		card_fail(err, CARD_ERR_CSV, line, "%d field%s, expected %d as in the header",
+			  ps->n, ps->n == 1 ? "" : "s", list->columns);
 		return card_fail_at(err, CARD_ERR_CSV, ps->name, line);
 	}
-	for (int i = 0; i < FIELDS; i++) {
+	for (int i = 0; i < list->columns; i++) {
 		rc = card_text_check(ps->field[i], CARD_CSV_MAX_FIELD, field_names[i], line, err);
 		if (rc)
 			return card_fail_at(err, CARD_ERR_CSV, ps->name, line);
@@ -249,8 +254,9 @@ static int add_record(struct parser *ps, int line, const struct custid_syntax *s
 	c->last_name = dup_field(ps->field[2]);
 	c->email = dup_field(ps->field[3]);
 	c->phone = dup_field(ps->field[4]);
+	c->cards = dup_field(list->columns > FIELDS ? ps->field[5] : "");
 	list->count++;
-	if (!c->first_name || !c->last_name || !c->email || !c->phone)
+	if (!c->first_name || !c->last_name || !c->email || !c->phone || !c->cards)
 		return card_fail(err, CARD_ERR_NOMEM, line, "out of memory");
 	return 0;
 }
@@ -335,14 +341,13 @@ int card_customers_parse(const char *data, size_t len, const char *name,
 			continue; /* blank line */
 		rc = read_record(ps, err);
 		if (!rc && !seen_header)
-			rc = check_header(ps, line, err);
+			rc = check_header(ps, line, list, err);
 		else if (!rc)
 			rc = add_record(ps, line, syntax, list, err);
 		seen_header = true;
 	}
 	if (!rc && !seen_header) {
-		card_fail(err, CARD_ERR_CSV, ps->line,
-			  "empty: no header id,first_name,last_name,email,phone");
+		card_fail(err, CARD_ERR_CSV, ps->line, "empty: no header " HEADER);
 		rc = card_fail_at(err, CARD_ERR_CSV, ps->name, ps->line);
 	}
 	if (!rc)
@@ -433,7 +438,9 @@ int card_customers_write(const struct card_customers *list, const char *path, bo
 	if (!f)
 		return card_fail(err, errno == EEXIST ? CARD_ERR_EXISTS : CARD_ERR_IO, 0, "%s: %s",
 				 path, strerror(errno));
-	fputs("id,first_name,last_name,email,phone\n", f);
+	fputs(list->columns > FIELDS ? "id,first_name,last_name,email,phone,cards\n"
+				     : "id,first_name,last_name,email,phone\n",
+	      f);
 	for (size_t i = 0; i < list->count; i++) {
 		const struct card_customer *c = &list->items[i];
 
@@ -441,7 +448,9 @@ int card_customers_write(const struct card_customers *list, const char *path, bo
 		write_field(f, c->first_name, false);
 		write_field(f, c->last_name, false);
 		write_field(f, c->email, false);
-		write_field(f, c->phone, true);
+		write_field(f, c->phone, list->columns == FIELDS);
+		if (list->columns > FIELDS)
+			write_field(f, c->cards, true);
 	}
 	if (ferror(f))
 		rc = CARD_ERR_IO;
