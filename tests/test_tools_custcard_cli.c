@@ -1,0 +1,256 @@
+/*
+ * custcard as a user runs it: a real process, its output and exit status.
+ *  - --new prints fresh ids in the scanner's syntax with their check
+ *    character, different every time;
+ *  - --id writes the six files, each card decoded back; an existing file
+ *    is refused unless --force;
+ *  - ids the scanner would refuse are refused with the reason, exit 1;
+ *  - --bulk writes the mapping and refuses a second run;
+ *  - usage errors exit 2.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "card_testutil.h"
+#include "scanner/custid.h"
+
+#define CUSTCARD CUSTSCAN_BINARY_DIR "/tools/custcard/custcard"
+
+struct run {
+	int status;	/* exit status, -1 if killed */
+	char out[8192]; /* standard output */
+	char err[8192]; /* standard error */
+};
+
+/* Runs custcard with args (shell words) in dir; stdout and stderr apart. */
+static void run(const char *dir, const char *args, struct run *r)
+{
+	char cmd[4096], errpath[128];
+	FILE *p, *e;
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", dir);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s %s 2>'%s'", dir, CUSTCARD, args, errpath);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(r->out, 1, sizeof(r->out) - 1, p);
+	r->out[n] = '\0';
+	{
+		int st = pclose(p);
+		r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	}
+	e = fopen(errpath, "r");
+	assert_non_null(e);
+	n = fread(r->err, 1, sizeof(r->err) - 1, e);
+	r->err[n] = '\0';
+	fclose(e);
+	unlink(errpath);
+}
+
+static int setup(void **state)
+{
+	char *dir = malloc(64);
+
+	if (!dir)
+		return -1;
+	card_test_mkdtemp(dir);
+	*state = dir;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	card_test_rmtree(*state);
+	free(*state);
+	return 0;
+}
+
+static void test_new(void **state)
+{
+	const char *dir = *state;
+	struct custid_syntax syntax;
+	struct run r;
+	char *line, *save = NULL;
+	char first[80] = "";
+	int n = 0;
+
+	custid_syntax_init_default(&syntax);
+	syntax.check = CUSTID_CHECK_MOD37_36;
+	run(dir, "--new --count 50", &r);
+	assert_int_equal(r.status, 0);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		assert_int_equal(strlen(line), 15);
+		assert_int_equal(
+		    custid_validate(&syntax, (const uint8_t *)line, strlen(line), NULL), CUSTID_OK);
+		if (n == 0)
+			memcpy(first, line, strlen(line) + 1);
+		else
+			assert_string_not_equal(line, first);
+	}
+	assert_int_equal(n, 50);
+
+	syntax.check = CUSTID_CHECK_LUHN;
+	run(dir, "--new --check luhn", &r);
+	assert_int_equal(r.status, 0);
+	r.out[strcspn(r.out, "\n")] = '\0';
+	assert_int_equal(strlen(r.out), 5 + 16);
+	assert_int_equal(custid_validate(&syntax, (const uint8_t *)r.out, strlen(r.out), NULL),
+			 CUSTID_OK);
+
+	run(dir, "--new --length 6", &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "random bits"));
+}
+
+static void test_id_writes_every_card(void **state)
+{
+	const char *dir = *state;
+	static const char *const pngs[] = {"label", "phone", "phone-dark"};
+	char args[256], path[256], text[80];
+	struct card_reads reads;
+	struct run r;
+
+	run(dir, "--new", &r);
+	assert_int_equal(r.status, 0);
+	r.out[strcspn(r.out, "\n")] = '\0';
+	assert_true(strlen(r.out) < sizeof(text));
+	memcpy(text, r.out, strlen(r.out) + 1);
+	snprintf(args, sizeof(args), "--id '%s' --out ada --name 'Ada Lovelace' --label 57x32",
+		 text);
+	run(dir, args, &r);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	for (size_t i = 0; i < sizeof(pngs) / sizeof(pngs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/ada-%s.png", dir, pngs[i]);
+		card_test_decode_file(path, false, &reads);
+		card_test_expect(&reads, i ? SCANNER_SYM_QR : SCANNER_SYM_CODE128, text, path);
+	}
+	static const char *const pdfs[] = {"label", "phone", "sheet"};
+	for (size_t i = 0; i < sizeof(pdfs) / sizeof(pdfs[0]); i++) {
+		size_t len;
+		char *pdf;
+
+		snprintf(path, sizeof(path), "%s/ada-%s.pdf", dir, pdfs[i]);
+		pdf = card_test_slurp(path, &len);
+		assert_memory_equal(pdf, "%PDF-", 5);
+		free(pdf);
+	}
+
+	/* Again: refused, the files exist; with --force: replaced. */
+	run(dir, args, &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "ada-label.png: exists"));
+	snprintf(args, sizeof(args), "--id '%s' --out ada --force", text);
+	run(dir, args, &r);
+	assert_int_equal(r.status, 0);
+}
+
+static void test_bad_ids_refused(void **state)
+{
+	const char *dir = *state;
+	static const struct {
+		const char *args;
+		const char *says;
+	} cases[] = {
+	    {"--id 'CUST#a b' --out x", "CUST#a b: refused (bad_charset)"},
+	    {"--id 'cust#ABC' --out x", "refused (bad_prefix)"},
+	    {"--id 'CUST#' --out x", "refused (empty_id)"},
+	    {"--id 'CUST#DEMO-0001' --out x", "refused (bad_check)"},
+	    {"--id 'CUST#DEMO-0001' --out x --name \"$(printf 'a\\tb')\" --check none",
+	     "control character"},
+	};
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run(dir, cases[i].args, &r);
+		assert_int_equal(r.status, 1);
+		if (!strstr(r.err, cases[i].says))
+			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].args, r.err, cases[i].says);
+	}
+	/* Nothing was written for them. */
+	{
+		char path[128];
+
+		snprintf(path, sizeof(path), "%s/x-label.png", dir);
+		assert_int_equal(access(path, F_OK), -1);
+	}
+	/* A register's own id without a check character, with --check none. */
+	run(dir, "--id 'CUST#DEMO-0001' --out demo --check none", &r);
+	assert_int_equal(r.status, 0);
+}
+
+static void test_bulk(void **state)
+{
+	const char *dir = *state;
+	char path[128];
+	struct run r;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/customers.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id,first_name,last_name,email,phone\n,Ada,Lovelace,a@x,1\n,Grace,Hopper,g@x,2\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/cards", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	run(dir, "--bulk customers.csv --out-dir cards", &r);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_non_null(strstr(r.out, "2 customers: 0 ids kept, 2 issued"));
+	run(dir, "--bulk customers.csv --out-dir cards", &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "customer-ids.csv exists"));
+
+	/* A broken file: the line and what is wrong. */
+	snprintf(path, sizeof(path), "%s/broken.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id,first_name,last_name,email,phone\n,Ada,\"Lovelace,a@x,1\n", f);
+	fclose(f);
+	run(dir, "--bulk broken.csv --out-dir cards --map other.csv", &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "broken.csv:2: quoted field opened here is never closed"));
+}
+
+static void test_usage(void **state)
+{
+	const char *dir = *state;
+	struct run r;
+
+	run(dir, "", &r);
+	assert_int_equal(r.status, 2);
+	run(dir, "--id CUST#X", &r);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--out"));
+	run(dir, "--new --dpi 10", &r);
+	assert_int_equal(r.status, 2);
+	run(dir, "--new --label 99x99", &r);
+	assert_int_equal(r.status, 2);
+	run(dir, "--help", &r);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "57x32"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_new),
+	    cmocka_unit_test(test_id_writes_every_card),
+	    cmocka_unit_test(test_bad_ids_refused),
+	    cmocka_unit_test(test_bulk),
+	    cmocka_unit_test(test_usage),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
