@@ -8,11 +8,13 @@ build_pkgs=(
   build-essential cmake pkg-config
   libzbar-dev libv4l-dev libnanomsg-dev libsdl2-dev libsdl2-ttf-dev
   libpng-dev libjpeg-dev libjson-c-dev libqrencode-dev libzint-dev
-  fonts-dejavu-core
+  libcairo2-dev fonts-dejavu-core
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev clang-format cppcheck valgrind
   zbar-tools nanomsg-utils libnng-dev
+  # custcard's PDFs rasterised and decoded back (test_card_render)
+  ghostscript
   # the camera test against vivid in a qemu guest (tests/vm): about 1 min to
   # install; linux-image-amd64 puts Debian's kernel in /boot for the guest
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils
