@@ -6,6 +6,12 @@
  * guess garbles non-ASCII text, and the validator wants the exact bytes.
  * ZBar's inverted-image retry is left off: the cascade inverts a small copy
  * itself, which costs less than a full-size second pass on every empty frame.
+ *
+ * UPC-A: ZBar decodes it inside its EAN-13 decoder, so reading UPC-A alone
+ * needs EAN-13 switched on in ZBar as well; what is not asked for is then
+ * dropped here, so an EAN-13 product never comes out of a UPC-A-only engine.
+ * With UPC-A on, ZBar reports a UPC-A as UPC-A (12 digits); with only EAN-13
+ * on, as an EAN-13 with a leading 0 (card rules handle both forms).
  */
 #include "engine.h"
 #include "scanner/error.h"
@@ -16,6 +22,7 @@
 struct engine_zbar {
 	zbar_image_scanner_t *scanner;
 	zbar_image_t *image;
+	unsigned symbologies; /* the set asked for: nothing else is reported */
 };
 
 static const struct {
@@ -55,6 +62,9 @@ static int zbar_engine_create(unsigned symbologies, void **engine)
 	}
 	/* Symbology 0 addresses all of them: switch everything off first. */
 	zbar_image_scanner_set_config(e->scanner, 0, ZBAR_CFG_ENABLE, 0);
+	e->symbologies = symbologies;
+	if (symbologies & SCANNER_SYM_UPCA)
+		symbologies |= SCANNER_SYM_EAN13; /* ZBar's UPC-A lives in its EAN-13 */
 	for (size_t i = 0; i < sizeof(symbology_map) / sizeof(symbology_map[0]); i++) {
 		if (symbologies & symbology_map[i].ours)
 			zbar_image_scanner_set_config(e->scanner, symbology_map[i].zbar,
@@ -100,7 +110,7 @@ static int zbar_engine_decode(void *engine, const uint8_t *luma, int width, int 
 		    .x1 = 0,
 		    .y1 = 0,
 		};
-		if (!sym.type)
+		if (!(sym.type & e->symbologies))
 			continue;
 		unsigned points = zbar_symbol_get_loc_size(s);
 		for (unsigned i = 0; i < points; i++) {

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "scanner/cardrules.h"
 
 #define SOURCE_DIR CUSTSCAN_FIXTURES "/../.."
 
@@ -147,6 +148,43 @@ static void test_every_key_documented(void **state)
 	}
 }
 
+/* The card rules the settings ask for: built-in, a file, a broken file. */
+static void test_rules(void **state)
+{
+	struct custscan_config cfg;
+	struct cardrules *rules = NULL;
+	char err[CONFIG_ERR_BUFSZ] = "", path[64], line[CONFIG_ERR_BUFSZ + 64];
+
+	(void)state;
+	/* No rules file: the one CUST# rule of the id_ keys, in the symbologies set. */
+	assert_int_equal(load(&cfg, "id_prefix = M-\nsymbologies = qr\n", err), 0);
+	assert_int_equal(config_build_rules(&cfg, &rules, err), 0);
+	assert_int_equal(cardrules_symbologies(rules), SCANNER_SYM_QR);
+	assert_int_equal(cardrules_match(rules, SCANNER_SYM_QR, (const uint8_t *)"M-1", 3, NULL),
+			 CUSTID_OK);
+	cardrules_destroy(rules);
+
+	/* An example file: the rules' symbologies, whatever symbologies says. */
+	config_init_default(&cfg);
+	assert_int_equal(
+	    config_set(&cfg, "rules", SOURCE_DIR "/docs/rules/ean13-instore.rules", "test", 1, err),
+	    0);
+	assert_int_equal(config_build_rules(&cfg, &rules, err), 0);
+	assert_true(cardrules_symbologies(rules) & SCANNER_SYM_EAN13);
+	cardrules_destroy(rules);
+
+	/* A broken file: its name, the line and what is wrong; nothing loaded. */
+	write_file(path, "[rule a]\nsymbologies = qr\npattern = ((?:a+)+)\n");
+	snprintf(cfg.rules, sizeof(cfg.rules), "%s", path);
+	rules = (struct cardrules *)1;
+	assert_int_equal(config_build_rules(&cfg, &rules, err), -1);
+	unlink(path);
+	assert_null(rules);
+	snprintf(line, sizeof(line), "%s:3: pattern: ", path);
+	assert_memory_equal(err, line, strlen(line));
+	assert_non_null(strstr(err, "nested repetition"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +192,7 @@ int main(void)
 	    cmocka_unit_test(test_errors_name_line_and_allowed),
 	    cmocka_unit_test(test_no_half_applied_value),
 	    cmocka_unit_test(test_every_key_documented),
+	    cmocka_unit_test(test_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

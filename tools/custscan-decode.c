@@ -84,6 +84,9 @@ struct options {
 	struct scanner_config scanner;
 	struct custid_syntax syntax;
 	struct confirm_config confirm;
+	const char *rules_path;	 /* --rules FILE, or NULL for the CUST# syntax above */
+	bool symbologies_given;	 /* --symbologies was given */
+	struct cardrules *rules; /* what validates: the file's, or the one CUST# rule */
 };
 
 static void usage(FILE *out)
@@ -107,7 +110,9 @@ static void usage(FILE *out)
 	      "  --prefix P          customer id prefix (default CUST#)\n"
 	      "  --max-len N         longest id (default and at most 64)\n"
 	      "  --charset SPEC      allowed id characters (default A-Za-z0-9_-)\n"
-	      "  --check SCHEME      none (default), mod37-36, luhn\n"
+	      "  --check SCHEME      none (default), mod37-36, luhn, ean, mod11-2, mod97-10\n"
+	      "  --rules FILE        card rules (docs/rules/*.rules) instead of the CUST#\n"
+	      "                      options above; they also choose the symbologies\n"
 	      "  --confirm K/N       emit an id read in K of the last N frames (default 2/3)\n"
 	      "  --cooldown-ms MS    same card not emitted again within MS of last sight\n"
 	      "  -h, --help          this text\n",
@@ -149,6 +154,37 @@ static int parse_passes(const char *list, unsigned *mask)
 	return 0;
 }
 
+/*
+ * The rules that validate: --rules FILE, whose symbologies the decoder then
+ * reads, or the one CUST# rule of --prefix and friends. Returns 0 or -1.
+ */
+static int load_rules(struct options *o)
+{
+	struct cardrules_error err;
+
+	if (!o->rules_path) {
+		if (cardrules_create_default(&o->syntax, o->scanner.symbologies, &o->rules) == 0)
+			return 0;
+		fprintf(stderr, "custscan-decode: out of memory\n");
+		return -1;
+	}
+	if (o->symbologies_given) {
+		fprintf(stderr, "custscan-decode: --symbologies and --rules exclude each other: "
+				"the rules name their symbologies\n");
+		return -1;
+	}
+	if (cardrules_load_file(o->rules_path, &o->rules, &err)) {
+		if (err.line)
+			fprintf(stderr, "custscan-decode: %s:%d: %s\n", o->rules_path, err.line,
+				err.message);
+		else
+			fprintf(stderr, "custscan-decode: %s: %s\n", o->rules_path, err.message);
+		return -1;
+	}
+	o->scanner.symbologies = cardrules_symbologies(o->rules);
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -164,6 +200,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	    {"max-len", required_argument, NULL, 'm'},
 	    {"charset", required_argument, NULL, 'c'},
 	    {"check", required_argument, NULL, 'C'},
+	    {"rules", required_argument, NULL, 'r'},
 	    {"confirm", required_argument, NULL, 'k'},
 	    {"cooldown-ms", required_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},
@@ -199,6 +236,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 					optarg);
 				return -1;
 			}
+			o->symbologies_given = true;
+			break;
+		case 'r':
+			o->rules_path = optarg;
 			break;
 		case 'b': {
 			double ms;
@@ -296,7 +337,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return -1;
 	}
-	return 0;
+	return load_rules(o);
 }
 
 /* Prints one file's outcome as text: every symbol with its verdict. */
@@ -315,8 +356,8 @@ static void print_text(const struct decode_report *r)
 	}
 	for (size_t i = 0; i < r->result->count; i++) {
 		const struct scanner_symbol *sym = &r->result->symbols[i];
-		char id[CUSTID_ID_BUFSZ];
-		enum custid_reason why = custid_validate(r->syntax, sym->data, sym->len, id);
+		struct cardrules_match m;
+		enum custid_reason why = decode_report_verdict(r, sym, &m);
 		char *text = malloc(SCANNER_TEXT_BUFSZ(sym->len));
 		if (!text)
 			return;
@@ -325,9 +366,12 @@ static void print_text(const struct decode_report *r)
 		for (char *p = text; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		if (why == CUSTID_OK)
+		if (why == CUSTID_OK && m.card[0])
+			printf("%s: %s customer id %s, card %s, rule %s (%.1f ms)\n", r->file,
+			       scanner_symbology_name(sym->type), m.id, m.card, m.rule, r->ms);
+		else if (why == CUSTID_OK)
 			printf("%s: %s customer id %s (%.1f ms)\n", r->file,
-			       scanner_symbology_name(sym->type), id, r->ms);
+			       scanner_symbology_name(sym->type), m.id, r->ms);
 		else
 			printf("%s: %s \"%s\" rejected: %s (%.1f ms)\n", r->file,
 			       scanner_symbology_name(sym->type), text, custid_reason_name(why),
@@ -352,11 +396,13 @@ int main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "custscan-decode: cannot create the decoder: %s\n",
 			scanner_strerror(rc));
+		cardrules_destroy(o.rules);
 		return 1;
 	}
 	if (o.hold && o.sequence) {
 		fprintf(stderr, "custscan-decode: --hold and --sequence exclude each other\n");
 		scanner_destroy(scanner);
+		cardrules_destroy(o.rules);
 		return 2;
 	}
 	if (o.hold) {
@@ -364,6 +410,7 @@ int main(int argc, char **argv)
 		if (!held) {
 			fprintf(stderr, "custscan-decode: out of memory\n");
 			scanner_destroy(scanner);
+			cardrules_destroy(o.rules);
 			return 1;
 		}
 	}
@@ -372,6 +419,7 @@ int main(int argc, char **argv)
 		if (!confirm) {
 			fprintf(stderr, "custscan-decode: cannot create the confirmation filter\n");
 			scanner_destroy(scanner);
+			cardrules_destroy(o.rules);
 			return 1;
 		}
 	}
@@ -382,6 +430,8 @@ int main(int argc, char **argv)
 		struct decode_report report = {
 		    .file = argv[i],
 		    .syntax = &o.syntax,
+		    .rules = o.rules,
+		    .cards = o.rules_path != NULL,
 		    .sequence = o.sequence,
 		    .emitted = emitted,
 		};
@@ -411,8 +461,7 @@ int main(int argc, char **argv)
 		if (confirm) {
 			char ids[SCANNER_MAX_SYMBOLS][CUSTID_ID_BUFSZ];
 			const char *id_ptrs[SCANNER_MAX_SYMBOLS];
-			size_t n =
-			    decode_report_ids(report.result, &o.syntax, ids, SCANNER_MAX_SYMBOLS);
+			size_t n = decode_report_ids(&report, ids, SCANNER_MAX_SYMBOLS);
 			for (size_t k = 0; k < n; k++)
 				id_ptrs[k] = ids[k];
 			report.n_emitted =
@@ -432,5 +481,6 @@ int main(int argc, char **argv)
 	free(held);
 	confirm_destroy(confirm);
 	scanner_destroy(scanner);
+	cardrules_destroy(o.rules);
 	return status;
 }

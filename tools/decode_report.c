@@ -9,15 +9,26 @@
 
 #include <json-c/json.h>
 
-size_t decode_report_ids(const struct scanner_result *result, const struct custid_syntax *syntax,
-			 char (*ids)[CUSTID_ID_BUFSZ], size_t max_ids)
+enum custid_reason decode_report_verdict(const struct decode_report *r,
+					 const struct scanner_symbol *sym,
+					 struct cardrules_match *m)
 {
+	if (r->rules)
+		return cardrules_match(r->rules, sym->type, sym->data, sym->len, m);
+	memset(m, 0, sizeof(*m));
+	m->symbology = sym->type;
+	return custid_validate(r->syntax, sym->data, sym->len, m->id);
+}
+
+size_t decode_report_ids(const struct decode_report *r, char (*ids)[CUSTID_ID_BUFSZ],
+			 size_t max_ids)
+{
+	struct cardrules_match m;
 	size_t n = 0;
 
-	for (size_t i = 0; result && i < result->count && n < max_ids; i++) {
-		const struct scanner_symbol *sym = &result->symbols[i];
-		if (custid_validate(syntax, sym->data, sym->len, ids[n]) == CUSTID_OK)
-			n++;
+	for (size_t i = 0; r->result && i < r->result->count && n < max_ids; i++) {
+		if (decode_report_verdict(r, &r->result->symbols[i], &m) == CUSTID_OK)
+			memcpy(ids[n++], m.id, sizeof(ids[0]));
 	}
 	return n;
 }
@@ -42,9 +53,10 @@ char *decode_report_json(const struct decode_report *r)
 	json_object *symbols = json_object_new_array();
 	json_object *ids = json_object_new_array();
 	json_object *rejected = json_object_new_array();
+	json_object *cards = json_object_new_array();
 	char *line = NULL;
 
-	if (!root || !symbols || !ids || !rejected)
+	if (!root || !symbols || !ids || !rejected || !cards)
 		goto out;
 	json_object_object_add(root, "file",
 			       text_string((const uint8_t *)r->file, strlen(r->file)));
@@ -58,10 +70,15 @@ char *decode_report_json(const struct decode_report *r)
 		json_object_object_add(o, "text", text_string(sym->data, sym->len));
 		json_object_array_add(symbols, o);
 
-		char id[CUSTID_ID_BUFSZ];
-		enum custid_reason why = custid_validate(r->syntax, sym->data, sym->len, id);
+		struct cardrules_match m;
+		enum custid_reason why = decode_report_verdict(r, sym, &m);
 		if (why == CUSTID_OK) {
-			json_object_array_add(ids, json_object_new_string(id));
+			json_object *card = json_object_new_object();
+			json_object_array_add(ids, json_object_new_string(m.id));
+			json_object_object_add(card, "rule", json_object_new_string(m.rule));
+			json_object_object_add(card, "id", json_object_new_string(m.id));
+			json_object_object_add(card, "card", json_object_new_string(m.card));
+			json_object_array_add(cards, card);
 		} else {
 			json_object *rej = json_object_new_object();
 			json_object_object_add(rej, "text", text_string(sym->data, sym->len));
@@ -73,6 +90,10 @@ char *decode_report_json(const struct decode_report *r)
 	json_object_object_add(root, "symbols", symbols);
 	json_object_object_add(root, "ids", ids);
 	json_object_object_add(root, "rejected", rejected);
+	if (r->cards) {
+		json_object_object_add(root, "cards", cards);
+		cards = NULL;
+	}
 	symbols = ids = rejected = NULL; /* owned by root now */
 	if (r->sequence) {
 		json_object *emitted = json_object_new_array();
@@ -96,6 +117,7 @@ char *decode_report_json(const struct decode_report *r)
 	if (s)
 		line = strdup(s);
 out:
+	json_object_put(cards);
 	json_object_put(rejected);
 	json_object_put(ids);
 	json_object_put(symbols);

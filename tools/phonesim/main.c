@@ -68,7 +68,8 @@ static void usage(FILE *out)
 	for (int i = 0; phonesim_categories[i]; i++)
 		fprintf(out, "%s%s", phonesim_categories[i],
 			phonesim_categories[i + 1] ? " " : "\n");
-	fprintf(out, "  --symbology S     qr (default) or code128\n"
+	fprintf(out, "  --symbology S     qr (default) or code128; for card rules also ean13,\n"
+		     "                    ean8, upca, code39, i25 (--text: the digits)\n"
 		     "  --mode M          light (default) or dark\n"
 		     "  --text TEXT       card text (default: CUST# and a random id)\n"
 		     "  --size WxH        640x480 or 1280x720 (sets alternate when not given)\n"
@@ -118,9 +119,24 @@ static int make_dir(const char *path)
 	return 0;
 }
 
+/* --symbology words and manifest names (the first two as they always were). */
+static const struct {
+	enum phonesim_symbology sym;
+	const char *word;
+	const char *name;
+} symbologies[] = {
+    {PHONESIM_QR, "qr", "QR"},		{PHONESIM_CODE128, "code128", "CODE128"},
+    {PHONESIM_EAN13, "ean13", "EAN13"}, {PHONESIM_EAN8, "ean8", "EAN8"},
+    {PHONESIM_UPCA, "upca", "UPCA"},	{PHONESIM_CODE39, "code39", "CODE39"},
+    {PHONESIM_I25, "i25", "I25"},
+};
+
 static const char *symbology_name(enum phonesim_symbology s)
 {
-	return s == PHONESIM_QR ? "QR" : s == PHONESIM_CODE128 ? "CODE128" : "NONE";
+	for (size_t i = 0; i < sizeof(symbologies) / sizeof(symbologies[0]); i++)
+		if (symbologies[i].sym == s)
+			return symbologies[i].name;
+	return "NONE";
 }
 
 /* Draws the scene of spec; returns 0 or -1. */
@@ -509,12 +525,17 @@ int main(int argc, char **argv)
 			spec.category = optarg;
 			break;
 		case OPT_SYM:
-			if (strcmp(optarg, "qr") == 0)
-				spec.symbology = PHONESIM_QR;
-			else if (strcmp(optarg, "code128") == 0)
-				spec.symbology = PHONESIM_CODE128;
-			else
-				return die_usage("bad --symbology (want qr or code128)", optarg);
+			known = 0;
+			for (size_t i = 0; i < sizeof(symbologies) / sizeof(symbologies[0]); i++) {
+				if (strcmp(optarg, symbologies[i].word) == 0) {
+					spec.symbology = symbologies[i].sym;
+					known = 1;
+				}
+			}
+			if (!known)
+				return die_usage("bad --symbology (want qr, code128, ean13, ean8, "
+						 "upca, code39 or i25)",
+						 optarg);
 			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "light") && strcmp(optarg, "dark"))

@@ -50,11 +50,18 @@ enum phonesim_symbology {
 	PHONESIM_QR,
 	PHONESIM_CODE128,
 	PHONESIM_NONE, /* negative frame: the phone shows no code */
+	/* Card rules (issue 10): existing loyalty cards. Rendered like Code128
+	 * (one row of bars); the text is the digits or Code 39 characters. */
+	PHONESIM_EAN13, /* 12 digits (zint adds the check digit) or 13 */
+	PHONESIM_EAN8,	/* 7 or 8 digits */
+	PHONESIM_UPCA,	/* 11 or 12 digits */
+	PHONESIM_CODE39,
+	PHONESIM_I25, /* Interleaved 2 of 5, an even number of digits */
 };
 
 /*
- * A code as a module matrix, quiet zone not included. For Code128 the matrix
- * is one row high; the renderer stretches it to the bar height.
+ * A code as a module matrix, quiet zone not included. For the linear codes
+ * the matrix is one row high; the renderer stretches it to the bar height.
  */
 struct phonesim_symbol {
 	enum phonesim_symbology symbology; /* what was encoded */

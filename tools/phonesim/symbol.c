@@ -1,7 +1,8 @@
 /*
  * Card text to a module matrix, through the real encoders: libqrencode for QR
- * (byte mode, level M, as card apps usually issue them) and libzint for
- * Code128. No barcode logic of our own lives here.
+ * (byte mode, level M, as card apps usually issue them) and libzint for the
+ * linear codes (Code128, and for card rules EAN-13, EAN-8, UPC-A, Code 39
+ * and Interleaved 2 of 5). No barcode logic of our own lives here.
  */
 #include "phonesim.h"
 
@@ -35,7 +36,13 @@ static int symbol_qr(struct phonesim_symbol *sym, const char *text)
 	return 0;
 }
 
-static int symbol_code128(struct phonesim_symbol *sym, const char *text)
+/*
+ * A linear code through zint: one row of modules and its quiet zone. EAN and
+ * UPC want 11 modules of quiet zone on the left (9 for UPC), Code128, Code
+ * 39 and ITF 10; the EAN value covers all of them.
+ */
+static int symbol_linear(struct phonesim_symbol *sym, const char *text, int zint_symbology,
+			 int quiet)
 {
 	struct zint_symbol *z;
 	int ret = -1;
@@ -43,7 +50,7 @@ static int symbol_code128(struct phonesim_symbol *sym, const char *text)
 	z = ZBarcode_Create();
 	if (!z)
 		return -1;
-	z->symbology = BARCODE_CODE128;
+	z->symbology = zint_symbology;
 	z->input_mode = DATA_MODE;
 	if (ZBarcode_Encode(z, (const unsigned char *)text, (int)strlen(text)) >= ZINT_ERROR)
 		goto out_delete;
@@ -58,7 +65,7 @@ static int symbol_code128(struct phonesim_symbol *sym, const char *text)
 		sym->dark[x] = (z->encoded_data[0][x >> 3] >> (x & 7)) & 1;
 	sym->width = z->width;
 	sym->height = 1;
-	sym->quiet = 10;
+	sym->quiet = quiet;
 	ret = 0;
 out_delete:
 	ZBarcode_Delete(z);
@@ -74,7 +81,17 @@ int phonesim_symbol_init(struct phonesim_symbol *sym, enum phonesim_symbology sy
 	case PHONESIM_QR:
 		return symbol_qr(sym, text);
 	case PHONESIM_CODE128:
-		return symbol_code128(sym, text);
+		return symbol_linear(sym, text, BARCODE_CODE128, 10);
+	case PHONESIM_EAN13:
+	case PHONESIM_EAN8:
+		/* zint tells EAN-8 from EAN-13 by the number of digits. */
+		return symbol_linear(sym, text, BARCODE_EANX, 11);
+	case PHONESIM_UPCA:
+		return symbol_linear(sym, text, BARCODE_UPCA, 11);
+	case PHONESIM_CODE39:
+		return symbol_linear(sym, text, BARCODE_CODE39, 10);
+	case PHONESIM_I25:
+		return symbol_linear(sym, text, BARCODE_C25INTER, 10);
 	case PHONESIM_NONE:
 		break;
 	}
