@@ -60,6 +60,16 @@
 #define IDLE_WAIT_MS 10000
 /* Longest it sleeps where the window system has input SDL must pump. */
 #define INPUT_POLL_MS 100
+/* Sockets that cannot be opened are tried again this often. */
+#define LINK_RETRY_MS 5000
+/*
+ * No message from a register for this long means none is talking to the
+ * display: a register asks for status every second while idle
+ * (docs/PROTOCOL.md), so this is ten missed heartbeats.
+ */
+#define REGISTER_SILENCE_MS 10000
+/* A service note as written; the display cuts it to DISPLAY_NOTE_BUFSZ. */
+#define NOTE_BUFSZ (2 * DISPLAY_NOTE_BUFSZ)
 /* Scanning screens are redrawn at least this often (animations). */
 #define ANIMATE_MS 100
 /* Most command-line overrides. */
@@ -81,17 +91,26 @@ struct app {
 	struct worker *worker;
 	struct cardrules *rules; /* what is a customer card; the worker reads it */
 	struct metrics metrics;
-	uint32_t worker_event;	   /* SDL event type carrying a struct worker_event */
-	bool scan_mode;		   /* as last told to the worker */
-	bool dirty;		   /* something changed: draw */
-	int64_t last_draw_ms;	   /* when the screen was last drawn */
-	enum display_screen shown; /* screen of the last snapshot drawn */
-	int64_t shown_since;	   /* its since_ms */
-	unsigned shots;		   /* screenshots saved */
-	int64_t next_watchdog_ms;  /* when to ping systemd's watchdog, 0: never */
-	int64_t watchdog_every_ms; /* interval */
-	int64_t next_metrics_ms;   /* when to rewrite the metrics file */
-	bool pump_input;	   /* the video driver has input to pump (not offscreen) */
+	uint32_t worker_event;		  /* SDL event type carrying a struct worker_event */
+	bool scan_mode;			  /* as last told to the worker */
+	bool dirty;			  /* something changed: draw */
+	int64_t last_draw_ms;		  /* when the screen was last drawn */
+	enum display_screen shown;	  /* screen of the last snapshot drawn */
+	int64_t shown_since;		  /* its since_ms */
+	unsigned shots;			  /* screenshots saved */
+	int64_t next_watchdog_ms;	  /* when to ping systemd's watchdog, 0: never */
+	int64_t watchdog_every_ms;	  /* interval */
+	int64_t next_metrics_ms;	  /* when to rewrite the metrics file */
+	bool pump_input;		  /* the video driver has input to pump (not offscreen) */
+	int64_t link_retry_ms;		  /* no link yet: when to try to open it again */
+	int64_t link_opened_ms;		  /* when the link was opened */
+	bool register_silent;		  /* no register has talked for REGISTER_SILENCE_MS */
+	char camera_word[IPC_WORD_BUFSZ]; /* camera state for the link's "status" */
+	/* Service notes, shown on screen in this order of importance; "" none. */
+	char note_link[NOTE_BUFSZ];	     /* the sockets cannot be opened */
+	char note_register[NOTE_BUFSZ];	     /* no register talks to the display */
+	char note_camera[NOTE_BUFSZ];	     /* the camera is missing or failed */
+	char shown_note[DISPLAY_NOTE_BUFSZ]; /* the note of the last screen drawn */
 	struct inflight inflight[MAX_INFLIGHT];
 };
 
@@ -234,7 +253,7 @@ static void on_id(struct app *a, const struct worker_event *wev)
 	struct display_event ev = {.type = DISPLAY_EV_ID_CONFIRMED};
 	int rc;
 
-	if (!a->scan_mode)
+	if (!a->scan_mode || !a->link)
 		return; /* read just before scan mode ended */
 	/* A CUST# card (no card number) goes out exactly as before card rules. */
 	rc = ipc_display_scan_card(a->link, wev->id, to_ipc_symbology(wev->symbology),
@@ -259,6 +278,22 @@ static void on_id(struct app *a, const struct worker_event *wev)
 	display_post(a, &ev);
 }
 
+/* Shows the most important service note, or none. */
+static void update_note(struct app *a)
+{
+	const char *note = a->note_link[0]	 ? a->note_link
+			   : a->note_register[0] ? a->note_register
+						 : a->note_camera;
+
+	if (display_state_set_note(a->state, note)) {
+		a->dirty = true;
+		if (note[0])
+			log_info("screen", "service note: %s", note);
+		else
+			log_info("screen", "service note cleared");
+	}
+}
+
 static void on_source(struct app *a, const struct worker_event *wev)
 {
 	const char *word = wev->state == SCANNER_SOURCE_STREAMING ? "ok"
@@ -266,7 +301,11 @@ static void on_source(struct app *a, const struct worker_event *wev)
 			       ? "off"
 			       : scanner_source_state_name(wev->state);
 
-	ipc_display_set_camera(a->link, word);
+	snprintf(a->camera_word, sizeof(a->camera_word), "%s", word);
+	if (a->link)
+		ipc_display_set_camera(a->link, word);
+	snprintf(a->note_camera, sizeof(a->note_camera), "%s", wev->failed ? wev->message : "");
+	update_note(a);
 	if (wev->failed) {
 		log_warn("camera", "%s: %s", scanner_source_state_name(wev->state), wev->message);
 		display_simple(a, DISPLAY_EV_CAMERA_FAILED);
@@ -402,6 +441,8 @@ static int service_link(struct app *a)
 	struct ipc_display_event iev;
 	int rc;
 
+	if (!a->link)
+		return 0;
 	while ((rc = ipc_display_next(a->link, &iev, 0)) == 1)
 		on_link_event(a, &iev);
 	return rc;
@@ -450,7 +491,8 @@ static void draw(struct app *a, int64_t now)
 	int rc;
 
 	display_state_snapshot(a->state, &snap);
-	changed = snap.screen != a->shown || snap.since_ms != a->shown_since || !a->last_draw_ms;
+	changed = snap.screen != a->shown || snap.since_ms != a->shown_since ||
+		  strcmp(snap.note, a->shown_note) != 0 || !a->last_draw_ms;
 	if (!changed && !a->dirty &&
 	    !(display_screen_is_scanning(snap.screen) && now - a->last_draw_ms >= ANIMATE_MS))
 		return;
@@ -462,6 +504,7 @@ static void draw(struct app *a, int64_t now)
 	if (changed) {
 		a->shown = snap.screen;
 		a->shown_since = snap.since_ms;
+		memcpy(a->shown_note, snap.note, sizeof(a->shown_note));
 		if (a->cfg.screenshot_dir[0])
 			screenshot(a, snap.screen);
 	}
@@ -690,10 +733,30 @@ static void metrics_for_link(void *ctx, struct ipc_metrics *out)
 	metrics_to_ipc(&a->metrics, out);
 }
 
-static int open_link(struct app *a)
+/* What to do about sockets that cannot be opened, by the error. */
+static const char *link_advice(int code)
+{
+	switch (code) {
+	case IPC_ERR_PERM:
+		return "the folder must belong to the user running custscan (systemd: "
+		       "RuntimeDirectory=custscan)";
+	case IPC_ERR_ADDRESS:
+		return "fix scan_addr and control_addr in custscan.conf";
+	default:
+		return "is another custscan running, or the port taken";
+	}
+}
+
+/*
+ * Opens the register link. On failure the service note says why and what to
+ * do, and the loop tries again every LINK_RETRY_MS: a kiosk whose socket
+ * folder is not there yet comes up by itself once it is. Returns 0 or -1.
+ */
+static int open_link(struct app *a, int64_t now)
 {
 	struct ipc_display_config lc;
 	struct ipc_error err = {0};
+	char note[NOTE_BUFSZ];
 
 	ipc_display_config_init(&lc);
 	snprintf(lc.scan_addr, sizeof(lc.scan_addr), "%s", a->cfg.scan_addr);
@@ -707,17 +770,64 @@ static int open_link(struct app *a)
 	lc.metrics_ctx = a;
 	a->link = ipc_display_create(&lc, &err);
 	if (!a->link) {
-		log_err("link", "cannot open %s and %s: %s (%s)", lc.scan_addr, lc.control_addr,
-			ipc_strerror(err.code), err.detail);
+		snprintf(note, sizeof(note), "register link: %s: %s; %s; retrying every %d s",
+			 ipc_strerror(err.code), err.detail, link_advice(err.code),
+			 LINK_RETRY_MS / 1000);
+		if (strcmp(note, a->note_link) != 0)
+			log_err("link", "cannot open %s and %s: %s (%s)", lc.scan_addr,
+				lc.control_addr, ipc_strerror(err.code), err.detail);
+		memcpy(a->note_link, note, sizeof(note));
+		a->link_retry_ms = now + LINK_RETRY_MS;
+		update_note(a);
 		return -1;
 	}
-	ipc_display_set_camera(a->link, "off");
+	if (a->note_link[0])
+		log_info("link", "opened %s and %s", lc.scan_addr, lc.control_addr);
+	a->note_link[0] = '\0';
+	a->link_opened_ms = now;
+	ipc_display_set_camera(a->link, a->camera_word[0] ? a->camera_word : "off");
+	update_note(a);
 	return 0;
+}
+
+/*
+ * Notices a register falling silent or talking again. Silent, the service
+ * note says so and the screen shows "card scanning is paused" while scan
+ * mode is on (no scan could be answered); the first message puts it back.
+ */
+static void check_register(struct app *a, int64_t now)
+{
+	int64_t heard;
+	bool silent;
+
+	if (!a->link)
+		return;
+	heard = ipc_display_last_heard_ms(a->link);
+	if (heard < a->link_opened_ms)
+		heard = a->link_opened_ms;
+	silent = now - heard >= REGISTER_SILENCE_MS;
+	if (silent == a->register_silent)
+		return;
+	a->register_silent = silent;
+	if (silent) {
+		snprintf(a->note_register, sizeof(a->note_register),
+			 "no register has talked to this display for %d s: start the register and "
+			 "point it at %s",
+			 REGISTER_SILENCE_MS / 1000, a->cfg.control_addr);
+		log_warn("link", "no register has talked for %d s", REGISTER_SILENCE_MS / 1000);
+		display_simple(a, DISPLAY_EV_REGISTER_DOWN);
+	} else {
+		a->note_register[0] = '\0';
+		log_info("link", "a register talks again");
+		display_simple(a, DISPLAY_EV_REGISTER_UP);
+	}
+	update_note(a);
 }
 
 static int open_window(struct app *a)
 {
 	struct display_window_config wc;
+	struct display_state_config sc;
 	const char *driver;
 	int err = 0;
 
@@ -752,7 +862,10 @@ static int open_window(struct app *a)
 		log_err("screen", "no SDL event type left");
 		return -1;
 	}
-	a->state = display_state_create(NULL, mono_ms());
+	/* A silent register pauses scanning until it talks again, however long. */
+	display_state_config_init_default(&sc);
+	sc.register_down_ms = 0;
+	a->state = display_state_create(&sc, mono_ms());
 	if (!a->state) {
 		log_err("screen", "out of memory");
 		return -1;
@@ -780,7 +893,7 @@ static int loop_timeout(const struct app *a, int64_t now)
 {
 	int64_t t = a->pump_input ? INPUT_POLL_MS : IDLE_WAIT_MS;
 	int64_t deadline = display_state_deadline(a->state);
-	int link = ipc_display_timeout_ms(a->link);
+	int link = a->link ? ipc_display_timeout_ms(a->link) : -1;
 
 	if (a->dirty || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
 		return 0; /* e.g. pushed by SDL itself while drawing */
@@ -792,6 +905,14 @@ static int loop_timeout(const struct app *a, int64_t now)
 		sooner(&t, a->last_draw_ms + ANIMATE_MS, now);
 	if (a->next_watchdog_ms)
 		sooner(&t, a->next_watchdog_ms, now);
+	if (!a->link)
+		sooner(&t, a->link_retry_ms, now);
+	else if (!a->register_silent)
+		sooner(&t,
+		       ipc_display_last_heard_ms(a->link) > a->link_opened_ms
+			   ? ipc_display_last_heard_ms(a->link) + REGISTER_SILENCE_MS
+			   : a->link_opened_ms + REGISTER_SILENCE_MS,
+		       now);
 	if (a->cfg.metrics_file[0])
 		sooner(&t, a->next_metrics_ms, now);
 	return t < 0 ? 0 : (int)t;
@@ -801,11 +922,13 @@ static int loop_timeout(const struct app *a, int64_t now)
 static void wait_for_work(const struct app *a, int timeout_ms)
 {
 	struct pollfd fds[1 + IPC_DISPLAY_POLLFDS];
+	nfds_t n = 1;
 	char buf[64];
 
 	fds[0] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
-	ipc_display_pollfds(a->link, fds + 1);
-	if (poll(fds, 1 + IPC_DISPLAY_POLLFDS, timeout_ms) > 0 && (fds[0].revents & POLLIN))
+	if (a->link)
+		n += (nfds_t)ipc_display_pollfds(a->link, fds + 1);
+	if (poll(fds, n, timeout_ms) > 0 && (fds[0].revents & POLLIN))
 		while (read(wake_pipe[0], buf, sizeof(buf)) > 0)
 			;
 }
@@ -825,6 +948,8 @@ static bool handle_sdl(struct app *a, SDL_Event *e)
 
 static void housekeeping(struct app *a, int64_t now)
 {
+	if (!a->link && now >= a->link_retry_ms)
+		open_link(a, now);
 	if (a->next_watchdog_ms && now >= a->next_watchdog_ms) {
 		notify_send("WATCHDOG=1");
 		a->next_watchdog_ms = now + a->watchdog_every_ms;
@@ -855,6 +980,7 @@ static int run(struct app *a)
 			break;
 		}
 		now = mono_ms();
+		check_register(a, now);
 		before = display_state_screen(a->state);
 		display_state_tick(a->state, now);
 		log_screen(a, before);
@@ -918,8 +1044,7 @@ int main(int argc, char **argv)
 	}
 	if (open_window(&a))
 		goto out;
-	if (open_link(&a))
-		goto out;
+	open_link(&a, mono_ms()); /* on failure: on screen, and tried again */
 	if (start_worker(&a))
 		goto out;
 

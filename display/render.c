@@ -1138,29 +1138,58 @@ static struct display_color background(const struct display_render *r,
 	}
 }
 
+/*
+ * The service note: a band across the foot of any screen, amber on dark, so
+ * whoever sets the kiosk up sees what is missing and what to do, and a
+ * customer sees a service message, not a broken screen.
+ */
+/* The band's height: more lines on a portrait panel, which is narrow and tall. */
+static int note_height(const struct display_render *r, int w, int h)
+{
+	return frac(r->unit, w < h ? 0.2 : 0.12);
+}
+
+static void draw_note(struct display_render *r, const char *note, int w, int h)
+{
+	static const struct display_color band = {44, 34, 12};
+	int bh = note_height(r, w, h), pad = frac(r->unit, 0.03);
+	struct text_style st = {false,	      frac(r->unit, 0.034), frac(r->unit, 0.026),
+				ALIGN_CENTER, theme_warning,	    255};
+
+	fill(r, rect(0, h - bh, w, bh), band, 255);
+	fill(r, rect(0, h - bh, w, frac(r->unit, 0.005) + 1), theme_warning, 255);
+	draw_text(r, note, rect(pad, h - bh + pad / 3, w - 2 * pad, bh - 2 * pad / 3), &st);
+}
+
 /* Draws the upright picture (w x h) onto the current target. */
 static void draw_upright(struct display_render *r, const struct display_snapshot *snap, int64_t now,
 			 int w, int h)
 {
+	int ch;
+
 	r->unit = w < h ? w : h;
 	r->bg = background(r, snap, now);
 	SDL_SetRenderDrawBlendMode(r->sdl, SDL_BLENDMODE_NONE);
 	SDL_SetRenderDrawColor(r->sdl, r->bg.r, r->bg.g, r->bg.b, 255);
 	SDL_RenderClear(r->sdl);
 
+	/* A service note takes the foot; the screen is laid out above it. */
+	ch = snap->note[0] ? h - note_height(r, w, h) : h;
 	switch (snap->screen) {
 	case DISPLAY_SCREEN_IDLE:
-		draw_idle(r, w, h);
+		draw_idle(r, w, ch);
 		break;
 	case DISPLAY_SCREEN_READY:
 	case DISPLAY_SCREEN_READING:
 	case DISPLAY_SCREEN_CHECKING:
-		draw_scanning(r, snap, now, w, h);
+		draw_scanning(r, snap, now, w, ch);
 		break;
 	default:
-		draw_result(r, snap, now, w, h);
+		draw_result(r, snap, now, w, ch);
 		break;
 	}
+	if (snap->note[0])
+		draw_note(r, snap->note, w, h);
 }
 
 int display_render_draw(struct display_render *r, const struct display_snapshot *snap,

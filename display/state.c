@@ -28,6 +28,7 @@ struct display_state {
 	char name[DISPLAY_NAME_BUFSZ];	 /* display name for CONFIRMED */
 	enum display_reject reason;	 /* why NOT_A_CARD */
 	uint64_t bad_events;		 /* impossible events reported */
+	char note[DISPLAY_NOTE_BUFSZ];	 /* the service note, "" for none */
 };
 
 void display_state_config_init_default(struct display_state_config *cfg)
@@ -474,6 +475,26 @@ void display_state_snapshot(const struct display_state *s, struct display_snapsh
 	snap->reason = s->reason;
 	snap->camera_ok = s->camera_ok;
 	snap->register_up = s->register_up;
+	memcpy(snap->note, s->note, sizeof(snap->note));
+}
+
+bool display_state_set_note(struct display_state *s, const char *note)
+{
+	char cut[DISPLAY_NOTE_BUFSZ];
+	size_t n = note ? strlen(note) : 0;
+
+	if (n >= sizeof(cut)) {
+		n = sizeof(cut) - 1;
+		while (n > 0 && ((unsigned char)note[n] & 0xc0) == 0x80)
+			n--; /* not inside a UTF-8 sequence */
+	}
+	if (n)
+		memcpy(cut, note, n);
+	cut[n] = '\0';
+	if (strcmp(cut, s->note) == 0)
+		return false;
+	memcpy(s->note, cut, n + 1);
+	return true;
 }
 
 int64_t display_state_deadline(const struct display_state *s)

@@ -59,6 +59,7 @@ struct ipc_display {
 	char prefix[24];	      /* scan ids are prefix-seq */
 	unsigned long long seq;	      /* last sequence number used */
 	struct ipc_counters counters; /* reported in status */
+	int64_t last_heard_ms;	      /* monotonic ms of the last message received, 0: none */
 };
 
 void ipc_display_config_init(struct ipc_display_config *cfg)
@@ -151,6 +152,11 @@ int ipc_display_pollfds(const struct ipc_display *d, struct pollfd *fds)
 	for (int i = 0; i < IPC_DISPLAY_POLLFDS; i++)
 		fds[i] = (struct pollfd){.fd = d->fds[i], .events = POLLIN};
 	return IPC_DISPLAY_POLLFDS;
+}
+
+int64_t ipc_display_last_heard_ms(const struct ipc_display *d)
+{
+	return d->last_heard_ms;
 }
 
 bool ipc_display_scan_mode(const struct ipc_display *d)
@@ -578,6 +584,8 @@ static int step(struct ipc_display *d, struct ipc_display_event *ev)
 	rc = link_recv(d->control_sock, &msg, &err);
 	if (rc == IPC_ERR_SOCKET)
 		return rc;
+	if (rc != 0)
+		d->last_heard_ms = now;
 	if (rc < 0) {
 		reply_error(d, rc, err.detail);
 		bad_message(d, ev, rc, &err);
@@ -589,6 +597,8 @@ static int step(struct ipc_display *d, struct ipc_display_event *ev)
 	rc = link_recv(d->scan_sock, &msg, &err);
 	if (rc == IPC_ERR_SOCKET)
 		return rc;
+	if (rc != 0)
+		d->last_heard_ms = now;
 	if (rc < 0) {
 		bad_message(d, ev, rc, &err);
 		return 1;

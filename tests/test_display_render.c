@@ -661,6 +661,59 @@ static void test_window_offscreen(void **state)
 	display_window_destroy(NULL);
 }
 
+/* The service note: a band at the foot of any screen, fitting, over no other text. */
+static void test_service_note(void **state)
+{
+	static const enum display_screen screens[] = {DISPLAY_SCREEN_IDLE, DISPLAY_SCREEN_READY,
+						      DISPLAY_SCREEN_SCANNER_DOWN,
+						      DISPLAY_SCREEN_REGISTER_DOWN};
+	static const char note[] =
+	    "register link: cannot secure the socket directory: /run/custscan is not a directory "
+	    "of this user closed to others; the folder must belong to the user running custscan "
+	    "(systemd: RuntimeDirectory=custscan); retrying every 5 s";
+	struct display_render_config cfg;
+
+	(void)state;
+	display_render_config_init_default(&cfg);
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		struct canvas c;
+
+		canvas_open(&c, sizes[z][0], sizes[z][1], &cfg);
+		for (size_t k = 0; k < sizeof(screens) / sizeof(screens[0]); k++) {
+			struct display_snapshot s = snapshot(screens[k], NULL);
+			const struct display_render_layout *l;
+			const struct display_text_box *t;
+			char what[96];
+
+			snprintf(s.note, sizeof(s.note), "%s", note);
+			draw(&c, &s, SETTLED, sizes[z][2]);
+			l = display_render_layout(c.r);
+			snprintf(what, sizeof(what), "%s %dx%d r%d with a note",
+				 display_screen_name(screens[k]), sizes[z][0], sizes[z][1],
+				 sizes[z][2]);
+			check_layout(l, what);
+			assert_true(l->n_texts >= 1);
+			t = &l->texts[l->n_texts - 1];
+			assert_string_equal(t->text, note);
+			assert_true(t->ink.y > l->height * 3 / 4); /* at the foot */
+			for (size_t i = 0; i + 1 < l->n_texts; i++)
+				if (SDL_HasIntersection(&t->ink, &l->texts[i].ink))
+					fail_msg("%s: the note covers \"%s\"", what,
+						 l->texts[i].text);
+			if (sizes[z][2] == 0) /* the band's dark amber in the corner */
+				assert_true(near_color(pixel(&c, 2, c.surf->h - 2), 44, 34, 12, 4));
+		}
+		/* Without a note the corner is the screen's own background. */
+		{
+			struct display_snapshot s = snapshot(DISPLAY_SCREEN_SCANNER_DOWN, NULL);
+
+			draw(&c, &s, SETTLED, 0);
+			assert_false(near_color(pixel(&c, 2, c.surf->h - 2), 44, 34, 12, 4));
+		}
+		canvas_close(&c);
+	}
+}
+
 static void test_sounds(void **state)
 {
 	static int16_t ok[48000], bad[48000];
@@ -714,6 +767,7 @@ int main(void)
 	    cmocka_unit_test(test_reference_images),
 	    cmocka_unit_test(test_config_errors),
 	    cmocka_unit_test(test_window_offscreen),
+	    cmocka_unit_test(test_service_note),
 	    cmocka_unit_test(test_sounds),
 	};
 

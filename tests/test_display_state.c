@@ -490,9 +490,47 @@ static void test_names_and_cues(void **state)
 	assert_false(display_screen_is_scanning(S(IDLE)));
 }
 
+/* The service note: kept across screens, changes reported, cut on a character. */
+static void test_service_note(void **state)
+{
+	struct display_state *s = display_state_create(NULL, 0);
+	struct display_snapshot snap;
+	char long_note[DISPLAY_NOTE_BUFSZ + 8];
+
+	(void)state;
+	assert_non_null(s);
+	display_state_snapshot(s, &snap);
+	assert_string_equal(snap.note, "");
+	assert_true(display_state_set_note(s, "camera: absent"));
+	assert_false(display_state_set_note(s, "camera: absent"));
+	assert_int_equal(display_state_post(s, DISPLAY_EV_SCAN_MODE_ON, 10), 0);
+	display_state_snapshot(s, &snap);
+	assert_int_equal(snap.screen, S(READY));
+	assert_string_equal(snap.note, "camera: absent");
+
+	/* 2-byte characters across the cut: the note ends on a whole one. */
+	memset(long_note, 'a', sizeof(long_note));
+	for (size_t i = 1; i + 1 < sizeof(long_note); i += 2) {
+		long_note[i] = (char)0xc3;
+		long_note[i + 1] = (char)0xa9; /* é */
+	}
+	long_note[sizeof(long_note) - 1] = '\0';
+	assert_true(display_state_set_note(s, long_note));
+	display_state_snapshot(s, &snap);
+	assert_true(strlen(snap.note) < DISPLAY_NOTE_BUFSZ);
+	assert_int_equal(strlen(snap.note) % 2, 1); /* "a" then whole "é"s */
+	assert_memory_equal(snap.note, long_note, strlen(snap.note));
+
+	assert_true(display_state_set_note(s, NULL));
+	display_state_snapshot(s, &snap);
+	assert_string_equal(snap.note, "");
+	display_state_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_service_note),
 	    cmocka_unit_test(test_every_pair),
 	    cmocka_unit_test(test_timeouts),
 	    cmocka_unit_test(test_reading_kept_while_code_in_view),

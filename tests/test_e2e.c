@@ -224,6 +224,38 @@ static void assert_confirmed_pixels(const char *path)
 	free(px);
 }
 
+/* True if the screenshot has the service note's dark amber band at its foot. */
+static bool has_note_band(const char *path)
+{
+	uint8_t *px = NULL;
+	const uint8_t *p;
+	int w, h;
+	bool band;
+
+	if (display_png_load_rgba(path, &px, &w, &h) != 0)
+		return false;
+	p = px + ((size_t)(h - 2) * (size_t)w + 2) * 4;
+	band = abs(p[0] - 44) <= 4 && abs(p[1] - 34) <= 4 && abs(p[2] - 12) <= 4;
+	free(px);
+	return band;
+}
+
+/* Waits until the newest screenshot of screen shows a service note, or not. */
+static void wait_note_shot(const struct fixture *f, const char *screen, bool note)
+{
+	int64_t end = now_ms() + WAIT_MS;
+	char shot[PATH_SZ];
+
+	do {
+		find_shot(f, screen, shot);
+		if (shot[0] && has_note_band(shot) == note)
+			return;
+		poll(NULL, 0, 50);
+	} while (now_ms() < end);
+	fail_msg("no screenshot of %s %s a service note in %s", screen, note ? "with" : "without",
+		 f->shots);
+}
+
 static void start_daemon(struct fixture *f)
 {
 	char log[PATH_SZ];
@@ -410,6 +442,39 @@ static void test_scan_confirm_replace(void **state)
 	stop_cleanly(f);
 }
 
+/*
+ * First boot of a kiosk: the socket folder cannot be made (a file is in the
+ * way), so the screen says why and what to do while custscan retries; the
+ * folder becomes possible and the link opens without a restart; no register
+ * talks for 10 s, so the screen says so; the register comes and attaches the
+ * customer, and the note goes.
+ */
+static void test_first_boot_notes(void **state)
+{
+	struct fixture *f = *state;
+	char run[PATH_SZ];
+
+	snprintf(run, sizeof(run), "%s/run", f->dir);
+	run_cmd("touch %s", run);
+	start_daemon(f);
+	wait_for(f->daemon.out, "service note: register link: cannot secure the socket directory",
+		 1);
+	wait_note_shot(f, "idle", true);
+	assert_int_equal(kill(f->daemon.pid, 0), 0);
+
+	run_cmd("rm %s", run);
+	wait_for(f->daemon.out, "link: opened", 1);
+	wait_for(f->daemon.out, "service note: no register has talked to this display", 1);
+	assert_int_equal(count_in(f->daemon.out, "point it at ipc://"), 1);
+
+	start_register(f);
+	wait_for(f->reg.out, "attached DEMO-0001", 1);
+	wait_for(f->daemon.out, "link: a register talks again", 1);
+	wait_for(f->daemon.out, "service note cleared", 2);
+	wait_note_shot(f, "confirmed", false);
+	stop_cleanly(f);
+}
+
 /* The register dies mid-flow and comes back: the daemon goes on. */
 static void test_register_restart(void **state)
 {
@@ -460,6 +525,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_scan_confirm_replace, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_register_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_source_vanishes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_first_boot_notes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

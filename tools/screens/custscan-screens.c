@@ -9,7 +9,10 @@
  *
  * Each file is DIR/<screen>-<lang>-<W>x<H>[-r<DEG>].png, saved upright (as
  * the customer sees it) even when the panel is turned. "welcome" is the
- * confirmed screen with a display name. The preview is any image file (the
+ * confirmed screen with a display name; "no_link", "no_register" and
+ * "no_camera_access" are screens with the service note custscan shows when
+ * its sockets cannot be opened, no register talks to it, or the camera may
+ * not be opened (the notes as custscan words them). The preview is any image file (the
  * sample captures in assets/samples/ look like a live camera).
  */
 #include <errno.h>
@@ -52,7 +55,7 @@ static void usage(FILE *f)
 	      "         [--brand NAME]\n"
 	      "screens: idle ready reading checking confirmed welcome not_a_card\n"
 	      "         unknown_card card_refused not_checked wait_cashier scanner_down\n"
-	      "         register_down (default: all)\n",
+	      "         register_down no_link no_register no_camera_access (default: all)\n",
 	      f);
 }
 
@@ -157,6 +160,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* Screens with a service note, as custscan words it (app/custscan.c). */
+static const struct {
+	const char *name;
+	enum display_screen screen;
+	const char *note;
+} noted[] = {
+    {"no_link", DISPLAY_SCREEN_IDLE,
+     "register link: cannot secure the socket directory: /run/custscan is not a directory of "
+     "this user closed to others; the folder must belong to the user running custscan "
+     "(systemd: RuntimeDirectory=custscan); retrying every 5 s"},
+    {"no_register", DISPLAY_SCREEN_IDLE,
+     "no register has talked to this display for 10 s: start the register and point it at "
+     "ipc:///run/custscan/control.sock"},
+    {"no_camera_access", DISPLAY_SCREEN_SCANNER_DOWN,
+     "no permission to open camera /dev/v4l/by-id/usb-046d_HD_Pro_Webcam_C920-video-index0: add "
+     "the user running custscan to the group 'video' (usermod -aG video USER) and log in again"},
+};
+
 /* The snapshot for a screen name; "welcome" is CONFIRMED with a name. */
 static int snapshot_for(const char *name, const char *display_name, struct display_snapshot *snap)
 {
@@ -166,6 +187,13 @@ static int snapshot_for(const char *name, const char *display_name, struct displ
 	snap->camera_ok = true;
 	snap->register_up = true;
 	snap->since_ms = 1000000;
+	for (i = 0; i < (int)(sizeof(noted) / sizeof(noted[0])); i++) {
+		if (strcmp(name, noted[i].name) == 0) {
+			snap->screen = noted[i].screen;
+			snprintf(snap->note, sizeof(snap->note), "%s", noted[i].note);
+			return 0;
+		}
+	}
 	if (strcmp(name, "welcome") == 0) {
 		snap->screen = DISPLAY_SCREEN_CONFIRMED;
 		snprintf(snap->name, sizeof(snap->name), "%s", display_name);
@@ -287,9 +315,10 @@ out:
 int main(int argc, char **argv)
 {
 	static const char *const all[] = {
-	    "idle",	    "ready",	    "reading",	    "checking",	    "confirmed",
-	    "welcome",	    "not_a_card",   "unknown_card", "card_refused", "not_checked",
-	    "wait_cashier", "scanner_down", "register_down"};
+	    "idle",	     "ready",	    "reading",	    "checking",
+	    "confirmed",     "welcome",	    "not_a_card",   "unknown_card",
+	    "card_refused",  "not_checked", "wait_cashier", "scanner_down",
+	    "register_down", "no_link",	    "no_register",  "no_camera_access"};
 	struct scanner_image preview = {0};
 	struct options o;
 	int l, s, z, n_screens, failed = 0;

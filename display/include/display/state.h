@@ -98,6 +98,8 @@ enum display_reject {
 
 /* Longest display name kept, in bytes with the NUL; longer names are cut. */
 #define DISPLAY_NAME_BUFSZ 64
+/* Longest service note kept, in bytes with the NUL; longer notes are cut. */
+#define DISPLAY_NOTE_BUFSZ 256
 
 struct display_event {
 	enum display_event_type type;
@@ -129,6 +131,8 @@ struct display_snapshot {
 	enum display_reject reason;    /* NOT_A_CARD: why */
 	bool camera_ok;		       /* last camera health reported */
 	bool register_up;	       /* last link health reported */
+	char note[DISPLAY_NOTE_BUFSZ]; /* for the installer: what is missing and what to
+					  do, shown on every screen; "" for none */
 };
 
 /* The sound that goes with entering a screen. */
@@ -161,6 +165,14 @@ int display_state_handle(struct display_state *s, const struct display_event *ev
 /* Shorthands for display_state_handle. */
 int display_state_tick(struct display_state *s, int64_t now_ms);
 int display_state_post(struct display_state *s, enum display_event_type type, int64_t now_ms);
+
+/*
+ * Sets the service note every screen shows at its foot, for whoever sets the
+ * kiosk up (e.g. "camera /dev/video0: permission denied: add the user to
+ * group video"); NULL or "" removes it. UTF-8; a longer note is cut at a
+ * character boundary. Returns true if the note changed (draw again).
+ */
+bool display_state_set_note(struct display_state *s, const char *note);
 
 /* The current screen. */
 enum display_screen display_state_screen(const struct display_state *s);

@@ -26,6 +26,7 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ipc/message.h"
 
@@ -137,6 +138,14 @@ int ipc_display_scan_card(struct ipc_display *d, const char *customer_id, enum i
 
 /* True while scan mode is on. */
 bool ipc_display_scan_mode(const struct ipc_display *d);
+
+/*
+ * When a message last came in on either socket (a request, an answer, or
+ * a malformed one): CLOCK_MONOTONIC in ms, 0 if none yet. A register asks
+ * for status every second while idle (docs/PROTOCOL.md), so a long silence
+ * means no register is talking to this display.
+ */
+int64_t ipc_display_last_heard_ms(const struct ipc_display *d);
 
 /* Sets the camera state "status" reports: a word such as "ok", "absent", "error". */
 int ipc_display_set_camera(struct ipc_display *d, const char *state);
