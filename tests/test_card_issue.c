@@ -531,5 +531,8 @@ int main(void)
 	    cmocka_unit_test(test_bulk_refuses_bad_files),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	card_cleanup();
+	return failed;
 }

@@ -528,5 +528,8 @@ int main(void)
 	    cmocka_unit_test(test_no_clobber),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	int failed = cmocka_run_group_tests(tests, setup, teardown);
+
+	card_cleanup();
+	return failed;
 }

@@ -61,6 +61,14 @@ struct card_error {
 	char detail[512]; /* "customers.csv:12: unterminated quoted field", ... */
 };
 
+/*
+ * Frees the font caches cairo and fontconfig keep for the whole process
+ * (cairo_debug_reset_static_data, FcFini). Call it once at exit, when no
+ * thread draws any more, so that a leak checker sees a clean exit; nothing
+ * else needs it.
+ */
+void card_cleanup(void);
+
 /* ---------------------------------------------------------------- ids */
 
 /* Shortest id card_id_issue makes: at least 40 random bits before the check. */

@@ -282,6 +282,7 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct custid_syntax syntax;
+	int status = 2;
 
 	if (parse_options(argc, argv, &o)) {
 		usage(stderr);
@@ -290,13 +291,17 @@ int main(int argc, char **argv)
 	syntax_for(&o, &syntax);
 	switch (o.mode) {
 	case MODE_NEW:
-		return run_new(&o, &syntax);
+		status = run_new(&o, &syntax);
+		break;
 	case MODE_ID:
-		return run_id(&o, &syntax);
+		status = run_id(&o, &syntax);
+		break;
 	case MODE_BULK:
-		return run_bulk(&o, &syntax);
+		status = run_bulk(&o, &syntax);
+		break;
 	case MODE_NONE:
 		break;
 	}
-	return 2;
+	card_cleanup();
+	return status;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <png.h>
 
 #include "card_impl.h"
@@ -154,6 +155,12 @@ out_surface:
 }
 
 /* ---------------------------------------------------------------- files */
+
+void card_cleanup(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
+}
 
 static void fill_layout(const struct card_plan *p, struct card_layout *l)
 {
