@@ -183,9 +183,9 @@ static int setup(void **state)
 		free(f);
 		return -1;
 	}
-	fputs("id,first_name,last_name,email,phone\n"
-	      "1001,Ada,Lovelace,ada@example.com,+44 20 0000 0001\n"
-	      "1002,Grace,Hopper,grace@example.com,+1 555 0102\n"
+	fputs("id,first_name,last_name,email,phone,cards\n"
+	      "1001,Ada,Lovelace,ada@example.com,+44 20 0000 0001,0420000123453\n"
+	      "1002,Grace,Hopper,grace@example.com,+1 555 0102,2900000012349;MBR-00422\n"
 	      "A-77,\"Zoë \"\"Z\"\"\",Doe,zoe@example.com,\n",
 	      csv);
 	fclose(csv);
@@ -257,17 +257,24 @@ static struct proc *start_register(struct fixture *f, const char *confirm)
 	return proc_start(argv);
 }
 
-/* Scans id and waits for the final result; returns it. */
-static enum ipc_result scan(struct fixture *f, const char *id)
+/* Scans a card of a card rule and waits for the final result; returns it. */
+static enum ipc_result scan_card(struct fixture *f, const char *id, enum ipc_symbology sym,
+				 const char *rule, const char *card)
 {
 	char scan_id[IPC_ID_BUFSZ];
 
-	assert_int_equal(ipc_display_scan(f->d, id, IPC_SYM_QR, scan_id), 0);
+	assert_int_equal(ipc_display_scan_card(f->d, id, sym, rule, card, scan_id), 0);
 	for (;;) {
 		display_wait(f, IPC_DISPLAY_EV_RESULT);
 		if (strcmp(f->ev.msg.scan_id, scan_id) == 0 && f->ev.final)
 			return f->ev.msg.result;
 	}
+}
+
+/* Scans id and waits for the final result; returns it. */
+static enum ipc_result scan(struct fixture *f, const char *id)
+{
+	return scan_card(f, id, IPC_SYM_QR, NULL, NULL);
 }
 
 static void wait_scan_mode(struct fixture *f)
@@ -333,6 +340,38 @@ static void test_cashier_declines_and_keyboard_wedge(void **state)
 	proc_say(f->reg, "y\nmilk\n");
 	proc_wait(f, f->reg, "attached 1002 Grace Hopper");
 	proc_wait(f, f->reg, "no product matches \"milk\"");
+}
+
+/* Card rules: the register finds customers by the card numbers in its CSV. */
+static void test_register_finds_card_numbers(void **state)
+{
+	struct fixture *f = *state;
+
+	open_display(f, "k");
+	f->reg = start_register(f, "yes");
+	wait_scan_mode(f);
+	/* A loyalty card typed or scanned into the search line. */
+	proc_say(f->reg, "0420000123453\n");
+	proc_wait(f, f->reg, "attached 1001 Ada Lovelace");
+	/* Scanned at the display: the card number, not the id, says who. */
+	assert_int_equal(
+	    scan_card(f, "00000012349", IPC_SYM_EAN13, "linked_ean13", "2900000012349"),
+	    IPC_RESULT_ATTACHED);
+	assert_string_equal(f->ev.msg.name, "Grace");
+	proc_wait(f, f->reg, "card 2900000012349 (rule linked_ean13) is 1002's");
+	proc_wait(f, f->reg, "attached 1002 Grace Hopper");
+	assert_int_equal(scan_card(f, "9999", IPC_SYM_CODE39, "member", "MBR-9999"),
+			 IPC_RESULT_UNKNOWN);
+	proc_wait(f, f->reg, "unknown card MBR-9999");
+	/* No card matches: the id is the fallback. */
+	assert_int_equal(scan_card(f, "1001", IPC_SYM_CODE39, "member", "MBR-1001"),
+			 IPC_RESULT_ATTACHED);
+	proc_wait(f, f->reg, "attached 1001 Ada Lovelace");
+	/* Malformed rule or card never reach the wire. */
+	assert_int_equal(ipc_display_scan_card(f->d, "1", IPC_SYM_EAN13, "Bad Rule", "1", NULL),
+			 IPC_ERR_INVAL);
+	assert_int_equal(ipc_display_scan_card(f->d, "1", IPC_SYM_EAN13, "r", "caf\xc3\xa9", NULL),
+			 IPC_ERR_INVAL);
 }
 
 static void test_register_restart_mid_flow(void **state)
@@ -470,6 +509,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_register_over_tcp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cashier_declines_and_keyboard_wedge, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_register_finds_card_numbers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_register_restart_mid_flow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_display_restart_mid_flow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nanocat_as_foreign_register, setup, teardown),
