@@ -5,6 +5,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,18 @@ static void stop_source(struct worker *w)
 	w->read_fail_since_us = -1;
 	new_session(w);
 	report_state(w, mono_us());
+}
+
+/*
+ * Scan mode is off and may stay off for hours: the source has closed (the
+ * camera's buffers unmapped), the decoder gives its frame buffers back, and
+ * glibc returns the freed pages to the system (a freed block of a few MB
+ * is otherwise kept in the thread's arena for the next allocation).
+ */
+static void release_memory(struct worker *w)
+{
+	scanner_trim(w->dec);
+	malloc_trim(0);
 }
 
 /* ---------------------------------------------------------------- */
@@ -340,8 +353,10 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		if (!want) {
-			if (w->started)
+			if (w->started) {
 				stop_source(w);
+				release_memory(w);
+			}
 			continue;
 		}
 		if (!w->started || session != w->seen_session) {

@@ -203,9 +203,15 @@ out_unlock:
 
 void display_window_clear_preview(struct display_window *s)
 {
+	struct luma_buf none = {0};
+
 	SDL_LockMutex(s->lock);
 	s->has_pending = false;
+	free(s->pending.pixels);
+	s->pending = none;
 	SDL_UnlockMutex(s->lock);
+	free(s->front.pixels);
+	s->front = none;
 	display_render_set_preview(s->render, NULL);
 }
 

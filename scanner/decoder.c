@@ -251,6 +251,29 @@ void scanner_reset(struct scanner *s)
 	s->frames_seen = 0;
 }
 
+void scanner_trim(struct scanner *s)
+{
+	struct locator *fresh = NULL;
+
+	if (!s)
+		return;
+	scanner_reset(s);
+	free(s->pass_buf);
+	free(s->filter_buf);
+	free(s->int_sum);
+	free(s->int_sqsum);
+	free(s->rectified);
+	s->pass_buf = s->filter_buf = s->rectified = NULL;
+	s->int_sum = NULL;
+	s->int_sqsum = NULL;
+	s->pixel_cap = s->integral_cap = s->rectified_cap = 0;
+	/* The locator's maps go with it; a fresh one grows them with the next frame. */
+	if (locator_create(&fresh) == 0) {
+		locator_destroy(s->locator);
+		s->locator = fresh;
+	}
+}
+
 static int grow_buffers(struct scanner *s, int width, int height)
 {
 	size_t pixels = (size_t)width * height;

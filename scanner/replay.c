@@ -423,6 +423,11 @@ static void replay_stop(struct scanner_source *src)
 	struct replay *r = to_replay(src);
 
 	close_stream(r);
+	/* Idle, it holds no frame, as a stopped camera holds no buffer. */
+	scanner_image_release(&r->img);
+	free(r->scratch);
+	r->scratch = NULL;
+	r->scratch_size = 0;
 	set_state(r, SCANNER_SOURCE_STOPPED);
 }
 

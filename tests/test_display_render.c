@@ -656,6 +656,13 @@ static void test_window_offscreen(void **state)
 	assert_false(display_window_handle_event(w, &ev));
 	ev.type = SDL_QUIT;
 	assert_true(display_window_handle_event(w, &ev));
+
+	/* Scanning stops (the preview's buffers are freed) and starts again. */
+	display_window_clear_preview(w);
+	s = snapshot(DISPLAY_SCREEN_READY, NULL);
+	assert_int_equal(display_window_draw(w, &s, SINCE), 0);
+	assert_int_equal(display_window_post_preview(w, &view), 0);
+	assert_int_equal(display_window_draw(w, &s, SINCE), 0);
 	display_window_clear_preview(w);
 	display_window_destroy(w);
 	display_window_destroy(NULL);

@@ -345,6 +345,29 @@ static void test_every_code_is_reported(void **state)
 	scanner_image_release(&img);
 }
 
+/* scanner_trim() gives the buffers back; the next frames read as before. */
+static void test_trim_and_read_again(void **state)
+{
+	struct scanner *s = *state;
+	struct scanner_image img;
+	struct scanner_result r;
+
+	load_tiles(&img);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	for (int round = 0; round < 3; round++) {
+		char ids[SCANNER_MAX_SYMBOLS][CUSTID_ID_BUFSZ];
+		size_t n = 0;
+
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+		add_ids(&r, ids, &n);
+		assert_all_tiles((const char(*)[CUSTID_ID_BUFSZ])ids, n);
+		scanner_trim(s);
+		scanner_trim(s); /* twice: nothing left to give */
+	}
+	scanner_trim(NULL);
+	scanner_image_release(&img);
+}
+
 /* In live use the same holds within one sweep cycle of frames. */
 static void test_every_code_is_reported_live(void **state)
 {
@@ -434,6 +457,7 @@ int main(void)
 	    cmocka_unit_test(test_budget_stops_the_cascade),
 	    cmocka_unit_test(test_tracked_pass_reads_the_next_frame),
 	    cmocka_unit_test_setup_teardown(test_every_code_is_reported, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trim_and_read_again, setup, teardown),
 	    cmocka_unit_test(test_every_code_is_reported_live),
 	    cmocka_unit_test(test_reset_forgets_the_stream),
 	};

@@ -242,6 +242,11 @@ static void test_y4m_streams(void **state)
 		assert_int_equal(f.luma[23], 90 + i);
 	}
 	assert_int_equal(scanner_source_next(src, 0, &f), SCANNER_ERR_END);
+	assert_int_equal(scanner_source_stop(src), 0);
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_next(src, 0, &f), 0);
+	assert_int_equal(f.width, 7);
+	assert_int_equal(f.luma[34], 40);
 }
 
 static void test_y4m_high_depth_rejected(void **state)
@@ -290,6 +295,12 @@ static void test_raw_yuyv_frames(void **state)
 	assert_int_equal(f.luma[0], 60);
 	assert_int_equal(f.timestamp_us, 100000);
 	assert_int_equal(scanner_source_next(fx->src, 0, &f), SCANNER_ERR_END);
+	/* stopped, the source holds no frame; started again, it reads them again */
+	assert_int_equal(scanner_source_stop(fx->src), 0);
+	assert_int_equal(scanner_source_start(fx->src), 0);
+	assert_int_equal(scanner_source_next(fx->src, 0, &f), 0);
+	assert_int_equal(f.luma[0], 50);
+	assert_int_equal(f.luma[7], 50);
 }
 
 static void test_bad_file_is_skipped(void **state)

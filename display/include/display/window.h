@@ -68,7 +68,10 @@ void display_window_destroy(struct display_window *s);
  */
 int display_window_post_preview(struct display_window *s, const struct display_luma_view *view);
 
-/* Removes the preview (e.g. when scanning stops). Main thread. */
+/*
+ * Removes the preview and frees its buffers and texture (scanning stopped:
+ * nothing of a frame stays in memory). Main thread.
+ */
 void display_window_clear_preview(struct display_window *s);
 
 /* The SDL event type that post_preview pushes to wake the loop. */

@@ -118,6 +118,15 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
  */
 void scanner_reset(struct scanner *s);
 
+/*
+ * scanner_reset(), and gives back the buffers grown for frames (the pass
+ * and filter images, integral images, the rectified code, the locator's
+ * maps: about 14 bytes a pixel, 13 MB at 1280x720), which the next frame
+ * grows again. For a scanner that will idle for a while (scan mode off).
+ * The pass costs it has measured are kept.
+ */
+void scanner_trim(struct scanner *s);
+
 /* Number of passes in the cascade, and the name of pass i (for reports). */
 int scanner_pass_count(void);
 const char *scanner_pass_name(int pass);
