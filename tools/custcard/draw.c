@@ -78,12 +78,13 @@ static int place_code128(struct card_placed *p, const char *text, double dpi, in
 	total = p->code.width + 2 * p->code.quiet;
 	p->module = width / total;
 	if (p->module < 1 || p->module * MM_PER_INCH / dpi < CARD_MIN_MODULE_MM - 1e-9)
-		return card_fail(err, CARD_ERR_FIT, 0,
-				 "%s is %d modules with its quiet zones; %.1f mm at %.0f dpi gives "
-				 "%.3f mm modules, below %.2f mm: take a wider label, a higher "
-				 "resolution or a shorter id",
-				 text, total, width * MM_PER_INCH / dpi, dpi,
-				 (double)width / total * MM_PER_INCH / dpi, CARD_MIN_MODULE_MM);
+		return card_fail(
+		    err, CARD_ERR_FIT, 0,
+		    "%s is %d modules with its quiet zones: across %.1f mm at %.0f dpi "
+		    "a module can be %d dot%s (%.3f mm), below %.2f mm; take a wider "
+		    "label, a higher resolution or a shorter id",
+		    text, total, width * MM_PER_INCH / dpi, dpi, p->module,
+		    p->module == 1 ? "" : "s", p->module * MM_PER_INCH / dpi, CARD_MIN_MODULE_MM);
 	p->x = x0 + (width - total * p->module) / 2 + p->code.quiet * p->module;
 	p->y = y;
 	p->bar_h = bar_h;
