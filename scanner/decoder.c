@@ -29,6 +29,7 @@ enum pass_filter {
 	FILTER_ERODE_INVERT,   /* the same, inverted: blooming on dark-mode cards */
 	FILTER_NONE,	       /* the frame as it is */
 	FILTER_LOCATED,	       /* each located QR code, rectified (locator.h) */
+	FILTER_MOVED,	       /* located codes not read, fourth corner moved */
 };
 
 struct pass_def {
@@ -54,6 +55,7 @@ static const struct pass_def passes[] = {
     {"located-small", 400, FILTER_LOCATED, false, false},
     {"region-stretch", 0, FILTER_STRETCH, true, false},
     {"region-inverted", 0, FILTER_STRETCH_INVERT, true, false},
+    {"located-moved", 1280, FILTER_MOVED, false, false},
     {"mid-blur", 640, FILTER_BLUR, false, true},
     {"full-erode", 0, FILTER_ERODE, false, true},
     {"full-erode-inverted", 0, FILTER_ERODE_INVERT, false, true},
@@ -177,6 +179,7 @@ struct scanner {
 	const struct pp_rect *current_box; /* non-NULL: every symbol gets this box */
 	unsigned frames_seen;		   /* live frames, for choosing the sweep frames */
 	int tracked_pass;		   /* the pass that read the previous frame, or -1 */
+	int last_move;			   /* the fourth-corner move that last read, or -1 */
 
 	/* The locator and the rectified image of one located code. */
 	struct locator *locator;
@@ -186,6 +189,14 @@ struct scanner {
 	 * is still unread, so every code in a frame is reported. */
 	struct pp_rect candidates[2 * (LOCATOR_MAX_CODES + LOCATOR_MAX_BARS)];
 	int n_candidates;
+	/* Located QR codes no rectification read, for the moved pass: each
+	 * in the coordinates of the frame downscaled by its factor. */
+	struct {
+		struct locator_code code;
+		int factor;
+		struct pp_rect box; /* in frame pixels */
+	} unread[2 * LOCATOR_MAX_CODES];
+	int n_unread;
 	uint8_t *rectified;
 	size_t rectified_cap;
 	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
@@ -220,6 +231,7 @@ int scanner_create(const struct scanner_config *cfg, struct scanner **out)
 		return rc;
 	}
 	s->tracked_pass = -1;
+	s->last_move = -1;
 	rc = locator_create(&s->locator);
 	if (rc) {
 		scanner_destroy(s);
@@ -248,6 +260,7 @@ void scanner_reset(struct scanner *s)
 	if (!s)
 		return;
 	s->tracked_pass = -1;
+	s->last_move = -1;
 	s->frames_seen = 0;
 }
 
@@ -400,6 +413,7 @@ static const uint8_t *prepare_pass(struct scanner *s, const struct pass_def *p, 
 	}
 	case FILTER_NONE:
 	case FILTER_LOCATED:
+	case FILTER_MOVED:
 		return input;
 	}
 	return input;
@@ -550,6 +564,133 @@ static bool unread_candidate(const struct scanner *s)
 	return false;
 }
 
+/* In live use the moved pass tries this many moves per located code and
+ * frame, the next ones on the next frame: a card is held for many frames, and
+ * a frame with a false code in it (text, a pattern) should cost little. */
+#define LIVE_MOVES_PER_FRAME 8
+
+/* Moves of a located code's fourth corner, in modules along its axes, tried
+ * when the code as located does not read: rings of one and two modules. */
+static const double fourth_moves[][2] = {
+    {1, 1}, {-1, -1}, {1, -1},	{-1, 1},  {1, 0},  {-1, 0}, {0, 1},  {0, -1},
+    {2, 2}, {-2, -2}, {2, -2},	{-2, 2},  {2, 0},  {-2, 0}, {0, 2},  {0, -2},
+    {2, 1}, {1, 2},   {-2, -1}, {-1, -2}, {2, -1}, {-1, 2}, {-2, 1}, {1, -2},
+};
+
+/* Rectifies one located code at px_per_module and decodes it. Returns the
+ * symbols read or a negative scanner_err. */
+static int decode_located(struct scanner *s, const struct scanner_frame *frame,
+			  const struct locator_code *code, int px_per_module,
+			  const struct pp_rect *box)
+{
+	int side = locator_rectified_side(code, px_per_module, RECTIFY_QUIET);
+	int rc = reserve_rectified(s, (size_t)side * side);
+	if (rc)
+		return rc;
+	locator_rectify(frame, code, px_per_module, RECTIFY_QUIET, s->rectified);
+	return decode_rectified(s, s->rectified, side, side, box);
+}
+
+/* Whether frames are decoded live, under a budget (not files, exhaustively). */
+static bool live_budget(const struct scanner *s)
+{
+	return s->cfg.budget_us && !s->cfg.all_passes;
+}
+
+/* Keeps a located code that did not read for the moved pass, once. */
+static void keep_unread(struct scanner *s, const struct locator_code *code, int factor,
+			struct pp_rect box)
+{
+	int cap = (int)(sizeof(s->unread) / sizeof(s->unread[0]));
+	int cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+
+	for (int i = 0; i < s->n_unread; i++) {
+		const struct pp_rect *b = &s->unread[i].box;
+		if (cx >= b->x0 && cx < b->x1 && cy >= b->y0 && cy < b->y1)
+			return; /* the same code, located at another scale */
+	}
+	if (s->n_unread < cap) {
+		s->unread[s->n_unread].code = *code;
+		s->unread[s->n_unread].factor = factor;
+		s->unread[s->n_unread].box = box;
+		s->n_unread++;
+	}
+}
+
+/* Whether a symbol read so far covers the centre of box. */
+static bool box_read(const struct scanner *s, const struct pp_rect *box)
+{
+	const struct scanner_result *r = s->result;
+	int cx = (box->x0 + box->x1) / 2, cy = (box->y0 + box->y1) / 2;
+
+	for (size_t k = 0; k < r->count; k++) {
+		const struct scanner_symbol *y = &r->symbols[k];
+		if (cx >= y->x0 && cx < y->x1 && cy >= y->y0 && cy < y->y1)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The moved pass: the located codes that did not read, each with its fourth
+ * corner moved (the move that read last time first, then the others nearest
+ * first) until one reads or the frame's deadline (0: none) passes. Returns
+ * the symbols read or a negative scanner_err.
+ */
+static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, int64_t deadline_us)
+{
+	int n_moves = (int)(sizeof(fourth_moves) / sizeof(fourth_moves[0]));
+	int read = 0, view_factor = 0;
+	struct scanner_frame view = *frame;
+
+	for (int c = 0; c < s->n_unread; c++) {
+		const struct locator_code *code = &s->unread[c].code;
+		int factor = s->unread[c].factor;
+		if (box_read(s, &s->unread[c].box))
+			continue; /* read by a pass since */
+		if (factor != view_factor) {
+			/* the frame as the locator saw it for this code */
+			view = *frame;
+			if (factor > 1) {
+				struct pp_view src = {frame->luma, frame->width, frame->height,
+						      frame->stride};
+				pp_downscale(src, factor, s->pass_buf);
+				view.luma = s->pass_buf;
+				view.width = frame->width / factor;
+				view.height = frame->height / factor;
+				view.stride = view.width;
+			}
+			view_factor = factor;
+		}
+		/* live: a slice of the moves per frame, a different one each
+		 * frame; files: all of them */
+		int first = 0, count = n_moves;
+		if (live_budget(s)) {
+			first = (int)(s->frames_seen * LIVE_MOVES_PER_FRAME % (unsigned)n_moves);
+			count = LIVE_MOVES_PER_FRAME;
+		}
+		int n = 0;
+		for (int k = -1; k < count && !n; k++) {
+			int m = k < 0 ? s->last_move : (first + k) % n_moves;
+			if (m < 0 || (k >= 0 && m == s->last_move))
+				continue;
+			if (deadline_us && now_us() > deadline_us)
+				return read;
+			struct locator_code moved;
+			if (locator_move_fourth(code, fourth_moves[m][0], fourth_moves[m][1],
+						&moved))
+				continue;
+			n = decode_located(s, &view, &moved, rectify_scales[0], &s->unread[c].box);
+			if (n < 0)
+				return n;
+			if (n > 0)
+				s->last_move = m;
+		}
+		read += n;
+	}
+	return read;
+}
+
 /*
  * The located pass: finds QR codes geometrically and hands the engine a
  * frontal image of each, at a few module sizes until one reads. Returns the
@@ -568,21 +709,16 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		const struct locator_code *code = &s->located.codes[c];
 		struct pp_rect box = scale_box(code_box(code, frame), factor);
 		note_candidate(s, box);
-		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]); k++) {
-			int side = locator_rectified_side(code, rectify_scales[k], RECTIFY_QUIET);
-			rc = reserve_rectified(s, (size_t)side * side);
-			if (rc)
-				return rc;
-			locator_rectify(frame, code, rectify_scales[k], RECTIFY_QUIET,
-					s->rectified);
-			int n = decode_rectified(s, s->rectified, side, side, &box);
+		int n = 0;
+		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]) && !n;
+		     k++) {
+			n = decode_located(s, frame, code, rectify_scales[k], &box);
 			if (n < 0)
 				return n;
-			if (n > 0) {
-				read += n;
-				break;
-			}
 		}
+		if (!n)
+			keep_unread(s, code, factor, box);
+		read += n;
 	}
 	for (size_t b = 0; b < s->located.n_bars; b++) {
 		const struct locator_bars *bars = &s->located.bars[b];
@@ -656,6 +792,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	s->result = result;
 	s->have_region = false;
 	s->n_candidates = 0;
+	s->n_unread = 0;
 	bool sweep = is_sweep_frame(s);
 
 	/* Tracking: in live use the pass that read the previous frame runs
@@ -665,7 +802,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	 * region the first small pass finds and so keeps its place. The
 	 * others follow in cascade order. */
 	int order[PASS_COUNT], n_order = 0;
-	bool live = s->cfg.budget_us && !s->cfg.all_passes;
+	bool live = live_budget(s);
 	int first =
 	    live && s->tracked_pass >= 0 && !passes[s->tracked_pass].region ? s->tracked_pass : -1;
 	if (first >= 0)
@@ -690,6 +827,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			continue;
 		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
 			continue;
+		if (p->filter == FILTER_MOVED && !s->n_unread)
+			continue; /* every located code read, or none located */
 		struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
 		int x0 = 0, y0 = 0;
 		if (p->region) {
@@ -721,7 +860,10 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		s->current_factor = factor;
 		s->current_x0 = x0;
 		s->current_y0 = y0;
-		if (p->filter == FILTER_LOCATED) {
+		if (p->filter == FILTER_MOVED) {
+			n = run_moved_pass(s, frame,
+					   s->cfg.budget_us ? start + s->cfg.budget_us : 0);
+		} else if (p->filter == FILTER_LOCATED) {
 			/* the locator works on the frame itself, or on a box-averaged
 			 * copy when that is larger than the pass's size */
 			struct scanner_frame view = *frame;

@@ -405,14 +405,15 @@ static void scan_finders(struct locator *loc, int w, int h)
 /* ------------------------------------------------------------ grouping */
 
 struct triple {
-	int a, b, c; /* finder indices: corner, along u, along v */
-	double score;
+	int a, b, c;  /* finder indices: corner, along u, along v */
+	double shape; /* how code-like the outline is, lower is better */
+	double order; /* shape plus any penalty: the order triples are fitted in */
 };
 
 static int compare_triples(const void *x, const void *y)
 {
 	const struct triple *p = x, *q = y;
-	return (p->score > q->score) - (p->score < q->score);
+	return (p->order > q->order) - (p->order < q->order);
 }
 
 /*
@@ -591,7 +592,7 @@ static double fit_version(const struct locator *loc, int w, int h, const struct 
 /* Builds the code for finders a (corner), b (along u), c (along v). */
 static bool make_code(const struct locator *loc, int w, int h, const struct locator_finder *fa,
 		      const struct locator_finder *fb, const struct locator_finder *fc,
-		      double score, struct locator_code *code)
+		      double score, struct locator_code *code, double *timing_out)
 {
 	/* Runs along rows and columns cross a turned finder obliquely and
 	 * come out longer by 1 / max(|cos|, |sin|) of the turn. */
@@ -629,6 +630,41 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
 	code->corners[2] = locator_map(&code->map, n, n);
 	code->corners[3] = locator_map(&code->map, 0, n);
 	code->confidence = timing * (score < 1 ? 1 - score / 2 : 0.5);
+	*timing_out = timing;
+	return true;
+}
+
+/* Added to the shape score of a triple whose corner finder does not face
+ * its longest side, for the order triples are fitted in (not for the
+ * confidence: of two corners for the same finders, the timing decides). */
+#define OTHER_CORNER_PENALTY 0.3
+
+/*
+ * Whether finders a (as the corner), *b and *c make a plausible code
+ * outline: a corner angle not too far from square, sides of similar length,
+ * a sensible number of modules across. Orders *b and *c so that b lies along
+ * the code's u axis (right) and c along v (down), and sets *score (lower is
+ * better).
+ */
+static bool triple_shape(const struct locator_finder *f, int a, int *b, int *c, double mn,
+			 double mx, double *score)
+{
+	struct locator_point pa = f[a].center, pb = f[*b].center, pc = f[*c].center;
+	double ux = pb.x - pa.x, uy = pb.y - pa.y;
+	double vx = pc.x - pa.x, vy = pc.y - pa.y;
+	double cosine = fabs(ux * vx + uy * vy) / (hypot(ux, uy) * hypot(vx, vy) + 1e-9);
+	double d1 = dist(pa, pb), d2 = dist(pa, pc);
+	double ratio = d1 > d2 ? d1 / d2 : d2 / d1;
+	double modules = (d1 + d2) / 2 / ((mn + mx) / 2);
+
+	if (cosine > 0.7 || ratio > 2.2 || modules < 10 || modules > 190)
+		return false;
+	if (ux * vy - uy * vx < 0) {
+		int t = *b;
+		*b = *c;
+		*c = t;
+	}
+	*score = cosine + 0.5 * log(ratio) + 0.5 * log(mx / mn);
 	return true;
 }
 
@@ -648,53 +684,34 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 				double mx = fmax(f[i].module, fmax(f[j].module, f[k].module));
 				if (mx > 2 * mn)
 					continue;
-				/* the corner finder faces the longest side, the
-				 * diagonal; perspective can bend its angle further
-				 * from 90 degrees than another's, so the angle only
-				 * bounds it */
+				/* The corner finder faces the longest side, the
+				 * diagonal, as a rule; strong perspective can make
+				 * another side longer, so the other two finders are
+				 * tried as the corner too, at a penalty, and the
+				 * timing patterns decide between them (make_code). */
 				int idx[3] = {(int)i, (int)j, (int)k};
 				double longest = -1;
-				int corner = 0;
+				int diagonal = 0;
 				for (int a = 0; a < 3; a++) {
 					double side = dist(f[idx[(a + 1) % 3]].center,
 							   f[idx[(a + 2) % 3]].center);
 					if (side > longest) {
 						longest = side;
-						corner = a;
+						diagonal = a;
 					}
 				}
-				double best_cos;
-				{
-					struct locator_point pa = f[idx[corner]].center;
-					struct locator_point pb = f[idx[(corner + 1) % 3]].center;
-					struct locator_point pc = f[idx[(corner + 2) % 3]].center;
-					double ux = pb.x - pa.x, uy = pb.y - pa.y;
-					double vx = pc.x - pa.x, vy = pc.y - pa.y;
-					best_cos = fabs(ux * vx + uy * vy) /
-						   (hypot(ux, uy) * hypot(vx, vy) + 1e-9);
+				for (int corner = 0; corner < 3; corner++) {
+					int a = idx[corner], b = idx[(corner + 1) % 3],
+					    c = idx[(corner + 2) % 3];
+					double shape;
+					if (!triple_shape(f, a, &b, &c, mn, mx, &shape))
+						continue;
+					double order =
+					    shape + (corner != diagonal ? OTHER_CORNER_PENALTY : 0);
+					if (nt < sizeof(triples) / sizeof(triples[0]))
+						triples[nt++] =
+						    (struct triple){a, b, c, shape, order};
 				}
-				int a = idx[corner], b = idx[(corner + 1) % 3],
-				    c = idx[(corner + 2) % 3];
-				double d1 = dist(f[a].center, f[b].center);
-				double d2 = dist(f[a].center, f[c].center);
-				double ratio = d1 > d2 ? d1 / d2 : d2 / d1;
-				double modules = (d1 + d2) / 2 / ((mn + mx) / 2);
-				if (best_cos > 0.7 || ratio > 2.2 || modules < 10 || modules > 190)
-					continue;
-				/* code orientation: b along u (right), c along v (down) */
-				double cross = (f[b].center.x - f[a].center.x) *
-						   (f[c].center.y - f[a].center.y) -
-					       (f[b].center.y - f[a].center.y) *
-						   (f[c].center.x - f[a].center.x);
-				if (cross < 0) {
-					int t = b;
-					b = c;
-					c = t;
-				}
-				if (nt < sizeof(triples) / sizeof(triples[0]))
-					triples[nt++] = (struct triple){
-					    a, b, c,
-					    best_cos + 0.5 * log(ratio) + 0.5 * log(mx / mn)};
 			}
 		}
 	}
@@ -706,13 +723,31 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 	struct fitted {
 		struct locator_code code;
 		const struct triple *triple;
+		double timing;
+		bool dropped;
 	} fitted[MAX_FITTED];
 	size_t nf = 0;
 	for (size_t t = 0; t < nt && nf < MAX_FITTED; t++) {
 		if (make_code(loc, w, h, &f[triples[t].a], &f[triples[t].b], &f[triples[t].c],
-			      triples[t].score, &fitted[nf].code)) {
+			      triples[t].shape, &fitted[nf].code, &fitted[nf].timing)) {
 			fitted[nf].triple = &triples[t];
+			fitted[nf].dropped = false;
 			nf++;
+		}
+	}
+	/* The same three finders with another one as the corner: the timing
+	 * patterns know which is right, whatever the outline's shape says. */
+	for (size_t i = 0; i < nf; i++) {
+		for (size_t j = i + 1; j < nf; j++) {
+			const struct triple *p = fitted[i].triple, *q = fitted[j].triple;
+			if (p->a + p->b + p->c != q->a + q->b + q->c ||
+			    (p->a != q->a && p->a != q->b && p->a != q->c) ||
+			    (p->b != q->a && p->b != q->b && p->b != q->c))
+				continue;
+			if (fitted[j].timing > fitted[i].timing)
+				fitted[i].dropped = true;
+			else
+				fitted[j].dropped = true;
 		}
 	}
 	bool used[LOCATOR_MAX_FINDERS] = {false};
@@ -720,7 +755,7 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 		int best = -1;
 		for (size_t i = 0; i < nf; i++) {
 			const struct triple *tr = fitted[i].triple;
-			if (used[tr->a] || used[tr->b] || used[tr->c])
+			if (fitted[i].dropped || used[tr->a] || used[tr->b] || used[tr->c])
 				continue;
 			if (best < 0 || fitted[i].code.confidence > fitted[best].code.confidence)
 				best = (int)i;
@@ -975,6 +1010,31 @@ int locator_find(struct locator *loc, const struct scanner_frame *frame, struct 
 }
 
 /* ------------------------------------------------------------ rectification */
+
+int locator_move_fourth(const struct locator_code *code, double du, double dv,
+			struct locator_code *out)
+{
+	double n = code->size;
+	struct locator_point src[4] = {
+	    {3.5, 3.5}, {n - 3.5, 3.5}, {3.5, n - 3.5}, {n - 3.5, n - 3.5}};
+	struct locator_point dst[4];
+
+	for (int i = 0; i < 4; i++)
+		dst[i] = locator_map(&code->map, src[i].x, src[i].y);
+	/* the code's axes at the fourth point, one module long */
+	struct locator_point eu = locator_map(&code->map, n - 2.5, n - 3.5);
+	struct locator_point ev = locator_map(&code->map, n - 3.5, n - 2.5);
+	dst[3].x += du * (eu.x - dst[3].x) + dv * (ev.x - dst[3].x);
+	dst[3].y += du * (eu.y - dst[3].y) + dv * (ev.y - dst[3].y);
+	*out = *code;
+	if (perspective_fit(&out->map, src, dst))
+		return -1;
+	out->corners[0] = locator_map(&out->map, 0, 0);
+	out->corners[1] = locator_map(&out->map, n, 0);
+	out->corners[2] = locator_map(&out->map, n, n);
+	out->corners[3] = locator_map(&out->map, 0, n);
+	return 0;
+}
 
 int locator_rectified_side(const struct locator_code *code, int px_per_module, int quiet)
 {

@@ -105,6 +105,18 @@ int locator_find(struct locator *loc, const struct scanner_frame *frame,
 struct locator_point locator_map(const struct locator_perspective *p, double u, double v);
 
 /*
+ * Writes into *out the code with the point its map sends the bottom-right
+ * module (n - 3.5, n - 3.5) to moved by du, dv modules along the code's own
+ * axes there, the three finders staying put. Without an alignment pattern
+ * (version 1, or none found) the locator can only guess that point from the
+ * parallelogram of the finders, which strong perspective puts modules off;
+ * the decoder tries a few moves when a located code does not read. Returns
+ * 0, or -1 if the moved map is degenerate.
+ */
+int locator_move_fourth(const struct locator_code *code, double du, double dv,
+			struct locator_code *out);
+
+/*
  * Writes a frontal, upright image of code into out: px_per_module pixels per
  * module, a light quiet zone of quiet modules around it (whatever the frame
  * shows there), contrast stretched, dark modules dark even for a dark-mode
