@@ -21,8 +21,8 @@
 
 #define RULES(f) CUSTSCAN_SOURCE_DIR "/docs/rules/" f
 /* Frames per case, and how many must give the card (a frame may be unlucky). */
-#define SEEDS	  4
-#define MIN_READS 3
+#define SEEDS	  3
+#define MIN_READS 2
 
 static const char upca_rules[] = "[rule upc]\n"
 				 "symbologies = upca\n"
