@@ -17,14 +17,16 @@
  * 1..64 of [A-Za-z0-9_-], named "cust". Everything custid_validate() says
  * about that rule holds here too, reasons included.
  *
- * Rules never take a retail product code for a card: a rule that reads
- * EAN-13, EAN-8, UPC-A or Interleaved 2 of 5 and would accept a number of a
- * GTIN length (8, 12, 13, 14 digits) that does not start with an in-store
- * prefix (20-29 for EAN-13, 0 or 2 for EAN-8, 2 or 4 for UPC-A, 02 for
- * GTIN-14) or the retailer's own GS1 company prefix (owned_prefix) is
- * refused when the rules are loaded, with an explanation.
+ * Rules never take a retail product code for a card: a rule that reads a
+ * product symbology and would accept a number of its GTIN length (EAN-13:
+ * 13 digits, EAN-8: 8, UPC-A: 12, Interleaved 2 of 5: 14, as ITF-14) that
+ * does not start with an in-store prefix (20-29 or 02/04 for EAN-13, 0 or 2
+ * for EAN-8, 2 or 4 for UPC-A, 02 for GTIN-14) or the retailer's own GS1
+ * company prefix (owned_prefix) is refused when the rules are loaded, with
+ * an explanation. QR, Code128 and Code 39 carry no retail products, so a
+ * rule that reads only those may take bare numbers.
  *
- * The rules file (docs/rules/ *.rules hold examples, docs/custscan.8 the
+ * The rules file (docs/rules/NAME.rules hold examples, docs/custscan.8 the
  * reference): '#' comments, blank lines, and one section per rule in the
  * order they are tried:
  *
