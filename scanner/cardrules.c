@@ -548,7 +548,7 @@ static int start_rule(struct parse_state *ps, const char *s)
 	return 0;
 }
 
-/* Strips blanks at both ends of s[0..*len), in place; returns the start. */
+/* Strips blanks at both ends of s, in place; returns the new start. */
 static char *trim(char *s)
 {
 	char *e;
