@@ -381,6 +381,9 @@ static void test_phone_through_simulator(void **state)
 							     dark, f->texts[0], sizes[s][0],
 							     sizes[s][1], 0.6, &rng),
 							 0);
+					/* 2x2 samples a pixel instead of 3x3: the same
+					 * scene in under half the time (ASan builds) */
+					scene.supersample = 2;
 					assert_int_equal(
 					    scanner_image_init(&frame, sizes[s][0], sizes[s][1]),
 					    0);
@@ -528,6 +531,9 @@ int main(void)
 	    cmocka_unit_test(test_no_clobber),
 	};
 
+	/* CUSTCARD_TEST=test_sheet runs only the tests matching that pattern. */
+	if (getenv("CUSTCARD_TEST"))
+		cmocka_set_test_filter(getenv("CUSTCARD_TEST"));
 	int failed = cmocka_run_group_tests(tests, setup, teardown);
 
 	card_cleanup();
