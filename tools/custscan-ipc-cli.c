@@ -10,7 +10,9 @@
  * on the command line it waits for scan mode, scans each id in turn, waits
  * for its final answer and exits: 0 if every id was attached, 1 otherwise.
  * Without ids it reads commands from standard input, one a line:
- *   scan ID [qr|code128]   hand a card id to the link
+ *   scan ID [SYMBOLOGY [RULE CARD]]
+ *                          hand a card id to the link (qr, code128, ...; a card
+ *                          rule's name and card number, as card rules send them)
  *   camera STATE           the camera state "status" reports
  *   quit
  * Exit status 2 for a usage error, 3 if the sockets cannot be bound.
@@ -102,6 +104,7 @@ static void print_scan(const char *scan_id, const char *customer_id, int rc)
 static bool command(struct ipc_display *d, char *line)
 {
 	char id[IPC_ID_BUFSZ + 1] = "", sym_name[16] = "qr", scan_id[IPC_ID_BUFSZ];
+	char rule[IPC_WORD_BUFSZ + 1] = "", card[IPC_ORDER_BUFSZ + 1] = "";
 	enum ipc_symbology sym;
 
 	line[strcspn(line, "\r\n")] = '\0';
@@ -112,11 +115,11 @@ static bool command(struct ipc_display *d, char *line)
 			fprintf(stderr, "custscan-ipc-cli: bad camera state\n");
 		return true;
 	}
-	if (sscanf(line, "scan %65s %15s", id, sym_name) >= 1) {
+	if (sscanf(line, "scan %65s %15s %33s %65s", id, sym_name, rule, card) >= 1) {
 		int rc = ipc_symbology_parse(sym_name, &sym);
 
 		if (rc == 0)
-			rc = ipc_display_scan(d, id, sym, scan_id);
+			rc = ipc_display_scan_card(d, id, sym, rule, card, scan_id);
 		print_scan(scan_id, id, rc);
 		return true;
 	}
