@@ -49,6 +49,10 @@ static int issue_ids(const struct card_bulk *b, struct card_customers *list, siz
 		if (c->id[0])
 			continue;
 		rc = card_id_issue(b->syntax->check, len, c->id);
+		if (rc == CARD_ERR_INVAL)
+			return card_fail(err, rc, c->line,
+					 "ids of %zu characters carry fewer than %d random bits",
+					 len, CARD_ID_MIN_BITS);
 		if (rc)
 			return card_fail(err, rc, c->line, "cannot issue an id: %s",
 					 card_strerror(rc));

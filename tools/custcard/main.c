@@ -273,8 +273,8 @@ static int run_bulk(const struct options *o, const struct custid_syntax *syntax)
 		fprintf(stderr, "custcard: %s\n", err.detail);
 		return 1;
 	}
-	printf("%zu customers: %zu ids kept, %zu issued; ids in %s, cards in %s\n", rep.customers,
-	       rep.kept, rep.issued, rep.map_path, o->out_dir);
+	printf("%zu customer%s: %zu ids kept, %zu issued; ids in %s, cards in %s\n", rep.customers,
+	       rep.customers == 1 ? "" : "s", rep.kept, rep.issued, rep.map_path, o->out_dir);
 	return 0;
 }
 
