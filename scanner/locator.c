@@ -32,6 +32,9 @@
 #define MAX_FITTED 16
 /* Codes whose timing patterns match worse than this are not codes. */
 #define MIN_TIMING 0.7
+/* How much the alignment pattern may still raise the timing score of the
+ * parallelogram fit: below MIN_TIMING - ALIGN_SLACK it is not looked for. */
+#define ALIGN_SLACK 0.2
 
 struct locator {
 	uint8_t *dark;	     /* binary image: 1 = dark, w*h */
@@ -184,6 +187,53 @@ static double dist(struct locator_point a, struct locator_point b)
 /* ------------------------------------------------------------ adaptive threshold */
 
 /*
+ * Mean, minimum and maximum of each BLOCK x BLOCK block of the frame, row
+ * by row with a fixed-length inner loop the compiler can vectorise: this and
+ * the binarisation touch every pixel, the rest of the locator only some.
+ */
+static void block_stats(struct locator *loc, const struct scanner_frame *f, int bw, int bh)
+{
+	int full = f->width / BLOCK;
+
+	for (int by = 0; by < bh; by++) {
+		uint32_t *sum = loc->block_sum + (size_t)by * bw;
+		uint8_t *mn = loc->block_min + (size_t)by * bw,
+			*mx = loc->block_max + (size_t)by * bw;
+		int y0 = by * BLOCK, y1 = y0 + BLOCK < f->height ? y0 + BLOCK : f->height;
+		for (int bx = 0; bx < bw; bx++) {
+			sum[bx] = 0;
+			mn[bx] = 255;
+			mx[bx] = 0;
+		}
+		for (int y = y0; y < y1; y++) {
+			const uint8_t *row = f->luma + (size_t)y * f->stride;
+			for (int bx = 0; bx < full; bx++) {
+				const uint8_t *p = row + bx * BLOCK;
+				uint32_t s = 0;
+				uint8_t lo = mn[bx], hi = mx[bx];
+				for (int k = 0; k < BLOCK; k++) {
+					s += p[k];
+					lo = p[k] < lo ? p[k] : lo;
+					hi = p[k] > hi ? p[k] : hi;
+				}
+				sum[bx] += s;
+				mn[bx] = lo;
+				mx[bx] = hi;
+			}
+			for (int x = full * BLOCK; x < f->width; x++) {
+				sum[full] += row[x];
+				mn[full] = row[x] < mn[full] ? row[x] : mn[full];
+				mx[full] = row[x] > mx[full] ? row[x] : mx[full];
+			}
+		}
+		for (int bx = 0; bx < bw; bx++) {
+			int cols = bx < full ? BLOCK : f->width - full * BLOCK;
+			sum[bx] /= (uint32_t)(cols * (y1 - y0));
+		}
+	}
+}
+
+/*
  * Binarises the frame against the mean of a 5x5 neighbourhood of 8x8 blocks:
  * fast, and it follows glare gradients and vignetting. Flat neighbourhoods
  * (a blank screen, a wall) come out light, so sensor noise makes no runs.
@@ -192,27 +242,7 @@ static void threshold_frame(struct locator *loc, const struct scanner_frame *f)
 {
 	int bw = (f->width + BLOCK - 1) / BLOCK, bh = (f->height + BLOCK - 1) / BLOCK;
 
-	for (int by = 0; by < bh; by++) {
-		for (int bx = 0; bx < bw; bx++) {
-			uint32_t sum = 0, n = 0;
-			uint8_t mn = 255, mx = 0;
-			for (int y = by * BLOCK; y < (by + 1) * BLOCK && y < f->height; y++) {
-				const uint8_t *row = f->luma + (size_t)y * f->stride;
-				for (int x = bx * BLOCK; x < (bx + 1) * BLOCK && x < f->width;
-				     x++) {
-					sum += row[x];
-					n++;
-					if (row[x] < mn)
-						mn = row[x];
-					if (row[x] > mx)
-						mx = row[x];
-				}
-			}
-			loc->block_sum[by * bw + bx] = sum / n;
-			loc->block_min[by * bw + bx] = mn;
-			loc->block_max[by * bw + bx] = mx;
-		}
-	}
+	block_stats(loc, f, bw, bh);
 	for (int by = 0; by < bh; by++) {
 		for (int bx = 0; bx < bw; bx++) {
 			uint32_t sum = 0, n = 0;
@@ -237,16 +267,19 @@ static void threshold_frame(struct locator *loc, const struct scanner_frame *f)
 			    mx - mn < FLAT_CONTRAST ? 0 : (uint8_t)((sum / n + (mn + mx) / 2) / 2);
 		}
 	}
+	int full = f->width / BLOCK;
 	for (int y = 0; y < f->height; y++) {
 		const uint8_t *row = f->luma + (size_t)y * f->stride;
 		uint8_t *out = loc->dark + (size_t)y * f->width;
 		const uint8_t *t = loc->threshold + (size_t)(y / BLOCK) * bw;
-		for (int bx = 0; bx < bw; bx++) {
-			int x1 = (bx + 1) * BLOCK < f->width ? (bx + 1) * BLOCK : f->width;
-			uint8_t th = t[bx];
-			for (int x = bx * BLOCK; x < x1; x++)
-				out[x] = row[x] < th;
+		for (int bx = 0; bx < full; bx++) {
+			const uint8_t *p = row + bx * BLOCK;
+			uint8_t *o = out + bx * BLOCK, th = t[bx];
+			for (int k = 0; k < BLOCK; k++)
+				o[k] = p[k] < th;
 		}
+		for (int x = full * BLOCK; x < f->width; x++)
+			out[x] = row[x] < t[full];
 	}
 }
 
@@ -574,6 +607,10 @@ static double fit_version(const struct locator *loc, int w, int h, const struct 
 	 * is kept only if they fit it at least as well. */
 	double timing = timing_score(loc, w, h, code);
 	struct locator_point align;
+	/* Timing patterns far off even before refinement: three finder-like
+	 * blobs, not a code (the alignment search is the costly part). */
+	if (timing < MIN_TIMING - ALIGN_SLACK)
+		return timing;
 	if (version >= 2 && find_alignment(loc, w, h, code, &align)) {
 		src[3] = (struct locator_point){n - 6.5, n - 6.5};
 		dst[3] = align;
