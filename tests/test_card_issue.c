@@ -481,7 +481,7 @@ static void test_bulk(void **state)
 		snprintf(path, sizeof(path), "%s/other.csv", fx.dir);
 		b.map_path = path;
 		assert_int_equal(card_bulk_run(&b, &rep, &err), CARD_ERR_EXISTS);
-		assert_non_null(strstr(err.detail, "cards are never overwritten"));
+		assert_non_null(strstr(err.detail, "-label.png: exists"));
 		/* Refused before anything was written: no mapping either. */
 		assert_int_equal(access(path, F_OK), -1);
 	}

@@ -178,6 +178,17 @@ static void test_bad_ids_refused(void **state)
 		if (!strstr(r.err, cases[i].says))
 			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].args, r.err, cases[i].says);
 	}
+	/* Ids too long for a label's Code128: refused before any file. */
+	run(dir, "--id CUST#ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 --check none --out x --dpi 203",
+	    &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "below 0.16 mm"));
+	run(dir,
+	    "--id CUST#ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ --check none "
+	    "--out x",
+	    &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "Code128 cannot encode"));
 	/* Nothing was written for them. */
 	{
 		char path[128];

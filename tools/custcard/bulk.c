@@ -80,32 +80,21 @@ static int check_outputs(const struct card_bulk *b, struct card_customers *list,
 			 struct card_error *err)
 {
 	char text[CUSTID_MAX_PREFIX_LEN + CUSTID_ID_BUFSZ], name[2 * CARD_CSV_MAX_FIELD + 2];
-	char path[PATH_BUF];
+	char prefix[PATH_BUF];
 	struct card_spec spec;
-	struct card_plan plan;
 	int rc;
 
 	for (size_t i = 0; i < card_customers_count(list); i++) {
 		const struct card_customer *c = card_customers_get(list, i);
 
 		customer_spec(b, c, text, sizeof(text), name, sizeof(name), &spec);
-		for (int k = 0; k < CARD_OUTPUTS; k++) {
-			const struct card_output *o = &card_outputs[k];
-
-			if (snprintf(path, sizeof(path), "%s/%s%s", b->out_dir, c->id,
-				     card_suffix(o->kind, o->format)) >= (int)sizeof(path))
-				return card_fail(err, CARD_ERR_INVAL, c->line, "%s: name too long",
-						 b->out_dir);
-			if (access(path, F_OK) == 0)
-				return card_fail(err, CARD_ERR_EXISTS, c->line,
-						 "%s exists: cards are never overwritten", path);
-			if (o->format == CARD_PDF && k > 0 && card_outputs[k - 1].kind == o->kind)
-				continue; /* same plan as the PNG just checked */
-			rc = card_plan_make(o->kind, &spec, &plan, err);
-			card_plan_release(&plan);
-			if (rc)
-				return card_fail_at(err, rc, b->customers, c->line);
-		}
+		if (snprintf(prefix, sizeof(prefix), "%s/%s", b->out_dir, c->id) >=
+		    (int)sizeof(prefix))
+			return card_fail(err, CARD_ERR_INVAL, c->line, "%s: name too long",
+					 b->out_dir);
+		rc = card_check_all(&spec, prefix, true, err);
+		if (rc)
+			return card_fail_at(err, rc, b->customers, c->line);
 	}
 	return 0;
 }

@@ -191,9 +191,10 @@ struct card_output {
 extern const struct card_output card_outputs[CARD_OUTPUTS];
 
 /*
- * Writes all CARD_OUTPUTS files for spec as prefix + suffix. With exclusive
- * it first checks that none exists and writes nothing if one does. Returns 0
- * or the first error (files written before it stay).
+ * Writes all CARD_OUTPUTS files for spec as prefix + suffix. It first plans
+ * every one and, with exclusive, looks for existing files: if a layout does
+ * not fit (FIT) or a file exists (EXISTS), nothing is written. Returns 0 or
+ * the first error (after a write error, the files written before it stay).
  */
 int card_write_all(const struct card_spec *spec, const char *prefix, bool exclusive,
 		   struct card_error *err);

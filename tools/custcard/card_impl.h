@@ -42,6 +42,14 @@ int card_text_check(const char *text, size_t max, const char *what, int line,
 int card_customers_check_unique(const struct card_customers *list, const char *name, size_t dup[2],
 				struct card_error *err);
 
+/*
+ * What card_write_all checks before it writes anything: every output's name
+ * fits, none exists (when exclusive) and every layout fits (FIT, ENCODE).
+ * Writes nothing. Returns 0 or the first error with detail in err.
+ */
+int card_check_all(const struct card_spec *spec, const char *prefix, bool exclusive,
+		   struct card_error *err);
+
 /* ---------------------------------------------------------------- codes */
 
 /* A code as a module matrix, quiet zone not included. */
@@ -55,10 +63,12 @@ struct card_code {
 /*
  * QR at error-correction level Q (25 %: glare and fingers on a phone screen
  * cost modules; README "What to issue") in byte mode, or Code128 (zint picks
- * the code sets). Return 0 or ENCODE; the caller releases the code.
+ * the code sets; at most 60 symbol characters, so ids of about 53 characters
+ * and more have no Code128). Return 0 or ENCODE (with the encoder's reason in
+ * err); the caller releases the code.
  */
-int card_code_qr(struct card_code *code, const char *text);
-int card_code_128(struct card_code *code, const char *text);
+int card_code_qr(struct card_code *code, const char *text, struct card_error *err);
+int card_code_128(struct card_code *code, const char *text, struct card_error *err);
 void card_code_release(struct card_code *code);
 
 /* ---------------------------------------------------------------- layout */

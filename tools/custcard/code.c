@@ -11,7 +11,7 @@
 
 #include "card_impl.h"
 
-int card_code_qr(struct card_code *code, const char *text)
+int card_code_qr(struct card_code *code, const char *text, struct card_error *err)
 {
 	QRcode *qr;
 	size_t n;
@@ -20,7 +20,7 @@ int card_code_qr(struct card_code *code, const char *text)
 	/* Byte mode, version chosen by the encoder, case kept as it is. */
 	qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_Q);
 	if (!qr)
-		return CARD_ERR_ENCODE;
+		return card_fail(err, CARD_ERR_ENCODE, 0, "QR cannot encode %s", text);
 	n = (size_t)qr->width * (size_t)qr->width;
 	code->dark = malloc(n);
 	if (!code->dark) {
@@ -37,7 +37,7 @@ int card_code_qr(struct card_code *code, const char *text)
 	return 0;
 }
 
-int card_code_128(struct card_code *code, const char *text)
+int card_code_128(struct card_code *code, const char *text, struct card_error *err)
 {
 	struct zint_symbol *z;
 	int ret = CARD_ERR_ENCODE;
@@ -48,8 +48,11 @@ int card_code_128(struct card_code *code, const char *text)
 		return CARD_ERR_NOMEM;
 	z->symbology = BARCODE_CODE128;
 	z->input_mode = DATA_MODE;
-	if (ZBarcode_Encode(z, (const unsigned char *)text, (int)strlen(text)) >= ZINT_ERROR)
+	if (ZBarcode_Encode(z, (const unsigned char *)text, (int)strlen(text)) >= ZINT_ERROR) {
+		/* zint says why, e.g. "Input too long (60 symbol character maximum)". */
+		card_fail(err, ret, 0, "Code128 cannot encode %s: %s", text, z->errtxt);
 		goto out_delete;
+	}
 	code->dark = malloc((size_t)z->width);
 	if (!code->dark) {
 		ret = CARD_ERR_NOMEM;

@@ -70,11 +70,11 @@ static const char *default_title(const struct card_spec *spec)
 static int place_code128(struct card_placed *p, const char *text, double dpi, int x0, int width,
 			 int y, int bar_h, struct card_error *err)
 {
-	int rc = card_code_128(&p->code, text);
+	int rc = card_code_128(&p->code, text, err);
 	int total;
 
 	if (rc)
-		return card_fail(err, rc, 0, "Code128 cannot encode %s", text);
+		return rc;
 	total = p->code.width + 2 * p->code.quiet;
 	p->module = width / total;
 	if (p->module < 1 || p->module * MM_PER_INCH / dpi < CARD_MIN_MODULE_MM - 1e-9)
@@ -95,11 +95,11 @@ static int place_code128(struct card_placed *p, const char *text, double dpi, in
 static int place_qr(struct card_placed *p, const char *text, int x0, int y0, int side,
 		    struct card_error *err)
 {
-	int rc = card_code_qr(&p->code, text);
+	int rc = card_code_qr(&p->code, text, err);
 	int total;
 
 	if (rc)
-		return card_fail(err, rc, 0, "QR cannot encode %s", text);
+		return rc;
 	total = p->code.width + 2 * p->code.quiet;
 	p->module = side / total;
 	if (p->module < 1)

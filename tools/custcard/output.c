@@ -210,26 +210,43 @@ out_plan:
 	return rc;
 }
 
+int card_check_all(const struct card_spec *spec, const char *prefix, bool exclusive,
+		   struct card_error *err)
+{
+	char path[PATH_BUF];
+	struct card_plan plan;
+	int rc;
+
+	for (int i = 0; i < CARD_OUTPUTS; i++) {
+		const struct card_output *o = &card_outputs[i];
+
+		if (snprintf(path, sizeof(path), "%s%s", prefix, card_suffix(o->kind, o->format)) >=
+		    (int)sizeof(path))
+			return card_fail(err, CARD_ERR_INVAL, 0, "%s: name too long", prefix);
+		if (exclusive && access(path, F_OK) == 0)
+			return card_fail(err, CARD_ERR_EXISTS, 0, "%s: exists", path);
+		/* A PDF has the same plan as the PNG of its kind before it. */
+		if (i > 0 && card_outputs[i - 1].kind == o->kind)
+			continue;
+		rc = card_plan_make(o->kind, spec, &plan, err);
+		card_plan_release(&plan);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int card_write_all(const struct card_spec *spec, const char *prefix, bool exclusive,
 		   struct card_error *err)
 {
 	char path[PATH_BUF];
-	int rc = 0;
+	int rc = card_check_all(spec, prefix, exclusive, err);
 
-	for (int pass = exclusive ? 0 : 1; pass < 2 && !rc; pass++)
-		for (int i = 0; i < CARD_OUTPUTS && !rc; i++) {
-			const struct card_output *o = &card_outputs[i];
+	for (int i = 0; i < CARD_OUTPUTS && !rc; i++) {
+		const struct card_output *o = &card_outputs[i];
 
-			if (snprintf(path, sizeof(path), "%s%s", prefix,
-				     card_suffix(o->kind, o->format)) >= (int)sizeof(path))
-				return card_fail(err, CARD_ERR_INVAL, 0, "%s: name too long",
-						 prefix);
-			/* Pass 0 only looks, so nothing is written if any exists. */
-			if (pass == 0 && access(path, F_OK) == 0)
-				rc = card_fail(err, CARD_ERR_EXISTS, 0, "%s: exists", path);
-			else if (pass == 1)
-				rc = card_write(o->kind, o->format, spec, path, exclusive, NULL,
-						err);
-		}
+		snprintf(path, sizeof(path), "%s%s", prefix, card_suffix(o->kind, o->format));
+		rc = card_write(o->kind, o->format, spec, path, exclusive, NULL, err);
+	}
 	return rc;
 }
