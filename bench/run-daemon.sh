@@ -121,7 +121,10 @@ start_pair() {
   local run=$1 replay=$2
   shift 2
   mkdir -p "$run"
-  rm -f "$run/register.in"
+  # A WORK folder from an earlier run still has its logs: the waits below
+  # must not find their lines there.
+  rm -f "$run/register.in" "$run/register.out" "$run/register.err" "$run/daemon.log" \
+    "$run/metrics.prom"
   mkfifo "$run/register.in"
   exec 3<>"$run/register.in"
   "$daemon" --headless --replay "$replay" --set scan_addr="ipc://$run/scan.sock" \
