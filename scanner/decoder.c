@@ -670,6 +670,13 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
 			count = LIVE_MOVES_PER_FRAME;
 		}
 		int n = 0;
+		/* first the map that fits the finders' module sizes */
+		struct locator_code scaled;
+		if (!locator_fit_scales(code, &scaled)) {
+			n = decode_located(s, &view, &scaled, rectify_scales[0], &s->unread[c].box);
+			if (n < 0)
+				return n;
+		}
 		for (int k = -1; k < count && !n; k++) {
 			int m = k < 0 ? s->last_move : (first + k) % n_moves;
 			if (m < 0 || (k >= 0 && m == s->last_move))

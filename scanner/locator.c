@@ -646,6 +646,9 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
 	code->finders[0] = fa->center;
 	code->finders[1] = fb->center;
 	code->finders[2] = fc->center;
+	code->finder_module[0] = fa->module;
+	code->finder_module[1] = fb->module;
+	code->finder_module[2] = fc->module;
 	/* Perspective and blur skew the module estimate: of the versions
 	 * next to the estimate, the one whose timing patterns fit wins. */
 	double timing = 0;
@@ -1070,6 +1073,73 @@ int locator_move_fourth(const struct locator_code *code, double du, double dv,
 	out->corners[1] = locator_map(&out->map, n, 0);
 	out->corners[2] = locator_map(&out->map, n, n);
 	out->corners[3] = locator_map(&out->map, 0, n);
+	return 0;
+}
+
+/* Solves the 3x3 system m x = r by Cramer's rule; -1 if singular. */
+static int solve3(const double m[3][3], const double r[3], double x[3])
+{
+	double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+		     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+		     m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+	if (fabs(det) < 1e-12)
+		return -1;
+	for (int k = 0; k < 3; k++) {
+		double t[3][3];
+		memcpy(t, m, sizeof(t));
+		for (int i = 0; i < 3; i++)
+			t[i][k] = r[i];
+		x[k] = (t[0][0] * (t[1][1] * t[2][2] - t[1][2] * t[2][1]) -
+			t[0][1] * (t[1][0] * t[2][2] - t[1][2] * t[2][0]) +
+			t[0][2] * (t[1][0] * t[2][1] - t[1][1] * t[2][0])) /
+		       det;
+	}
+	return 0;
+}
+
+int locator_fit_scales(const struct locator_code *code, struct locator_code *out)
+{
+	double n = code->size;
+	const double u[3] = {3.5, n - 3.5, 3.5}, v[3] = {3.5, 3.5, n - 3.5};
+	const double *m = code->finder_module;
+
+	if (m[0] <= 0 || m[1] <= 0 || m[2] <= 0)
+		return -1;
+	/* A homography's local scale goes as w^-1.5 (w its denominator
+	 * g u + h v + 1), so w_b / w_a = (m_a / m_b)^(2/3), likewise for c:
+	 * two linear equations in g and h. */
+	double rb = pow(m[0] / m[1], 2.0 / 3), rc = pow(m[0] / m[2], 2.0 / 3);
+	double a11 = u[1] - rb * u[0], a12 = v[1] - rb * v[0], b1 = rb - 1;
+	double a21 = u[2] - rc * u[0], a22 = v[2] - rc * v[0], b2 = rc - 1;
+	double det = a11 * a22 - a12 * a21;
+	if (fabs(det) < 1e-12)
+		return -1;
+	double g = (b1 * a22 - a12 * b2) / det, h = (a11 * b2 - a21 * b1) / det;
+	/* then x w = a u + b v + c and y w = d u + e v + f at the finders */
+	double sys[3][3], rx[3], ry[3], abc[3], def[3];
+	for (int i = 0; i < 3; i++) {
+		double w = g * u[i] + h * v[i] + 1;
+		if (w <= 0.05)
+			return -1; /* the plane would fold behind the camera */
+		sys[i][0] = u[i];
+		sys[i][1] = v[i];
+		sys[i][2] = 1;
+		rx[i] = code->finders[i].x * w;
+		ry[i] = code->finders[i].y * w;
+	}
+	if (solve3(sys, rx, abc) || solve3(sys, ry, def))
+		return -1;
+	*out = *code;
+	out->map =
+	    (struct locator_perspective){{abc[0], abc[1], abc[2], def[0], def[1], def[2], g, h}};
+	/* the corners must stay in the neighbourhood of the guess */
+	for (int i = 0; i < 4; i++) {
+		double cu = i == 1 || i == 2 ? n : 0, cv = i >= 2 ? n : 0;
+		struct locator_point p = locator_map(&out->map, cu, cv);
+		if (dist(p, code->corners[i]) > n * code->module)
+			return -1;
+		out->corners[i] = p;
+	}
 	return 0;
 }
 

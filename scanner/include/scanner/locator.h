@@ -56,6 +56,7 @@ struct locator_code {
 					    bottom-right, bottom-left in the
 					    code's own orientation */
 	struct locator_point finders[3]; /* top-left, top-right, bottom-left */
+	double finder_module[3];	 /* their module sizes in pixels, from runs */
 	struct locator_perspective map;	 /* module coordinates -> frame */
 	int size;			 /* modules per side (21, 25, ... 177) */
 	double module;			 /* mean module size in pixels */
@@ -115,6 +116,16 @@ struct locator_point locator_map(const struct locator_perspective *p, double u, 
  */
 int locator_move_fourth(const struct locator_code *code, double du, double dv,
 			struct locator_code *out);
+
+/*
+ * Writes into *out the code with a map that also fits the module sizes
+ * measured at its three finders: under perspective the near side of a code
+ * is larger, and how much larger gives the map's projective part, which
+ * places the fourth corner better than the parallelogram does when there is
+ * no alignment pattern. The finders stay put. Returns 0, or -1 when the
+ * sizes give no sane map.
+ */
+int locator_fit_scales(const struct locator_code *code, struct locator_code *out);
 
 /*
  * Writes a frontal, upright image of code into out: px_per_module pixels per
