@@ -53,6 +53,7 @@ struct key {
 static const char *const source_words[] = {"camera", "replay", NULL};
 static const char *const check_words[] = {"none", "mod37-36", "luhn", NULL};
 static const char *const idle_words[] = {"branding", "dimmed", "blank", NULL};
+static const char *const exposure_words[] = {"manual", "auto", "auto_limited", NULL};
 static const char *const side_words[] = {"top", "bottom", "left", "right", NULL};
 
 static const struct key keys[] = {
@@ -65,6 +66,11 @@ static const struct key keys[] = {
     {"camera_fps", KEY_INT, OFF(camera_fps), 0, 0, 1, 120, NULL, "capture frame rate"},
     {"power_line_hz", KEY_INT, OFF(power_line_hz), 0, 0, 0, 60, NULL,
      "anti-flicker: 50 (Europe), 60 (Americas), 0 leaves the camera's"},
+    {"camera_exposure", KEY_WORD, OFF(camera_exposure), 0, 0, 0, 0, exposure_words,
+     "manual (camera_exposure_ms, then following the code), auto, or auto_limited "
+     "(auto until a code is blown out, then manual at most camera_exposure_ms)"},
+    {"camera_exposure_ms", KEY_INT, OFF(camera_exposure_ms), 0, 0, 1, 1000, NULL,
+     "manual exposure time, and auto_limited's limit, in ms"},
     {"replay_path", KEY_STR, STR(replay_path), 0, 0, NULL,
      "replay: an image folder, a .y4m or raw .yuyv file; empty: the bundled demo"},
     {"replay_fps", KEY_INT, OFF(replay_fps), 0, 0, 1, 240, NULL, "replay frame rate"},
@@ -143,6 +149,8 @@ void config_init_default(struct custscan_config *cfg)
 	cfg->camera_height = 480;
 	cfg->camera_fps = 30;
 	cfg->power_line_hz = 50;
+	cfg->camera_exposure = CONFIG_EXPOSURE_MANUAL;
+	cfg->camera_exposure_ms = 10;
 	cfg->replay_fps = 30;
 	cfg->replay_loop = true;
 	snprintf(cfg->symbologies, sizeof(cfg->symbologies), "qr,code128");

@@ -35,6 +35,14 @@ enum config_source {
 	CONFIG_SOURCE_REPLAY, /* image files, raw YUYV or Y4M at replay_path */
 };
 
+/* The camera's exposure (scanner_exposure_mode): the words of camera_exposure. */
+enum config_exposure {
+	CONFIG_EXPOSURE_MANUAL,	      /* camera_exposure_ms, following the code's brightness */
+	CONFIG_EXPOSURE_AUTO,	      /* the camera's own automatic exposure */
+	CONFIG_EXPOSURE_AUTO_LIMITED, /* automatic until a code is blown out, then manual
+					 at no more than camera_exposure_ms */
+};
+
 struct custscan_config {
 	/* frames */
 	int source;			      /* enum config_source */
@@ -42,6 +50,8 @@ struct custscan_config {
 	int camera_width, camera_height;      /* wanted capture size */
 	int camera_fps;			      /* wanted frame rate */
 	int power_line_hz;		      /* anti-flicker: 0 (leave), 50 or 60 */
+	int camera_exposure;		      /* enum config_exposure */
+	int camera_exposure_ms;		      /* manual exposure, or auto_limited's limit */
 	char replay_path[CONFIG_STR_BUFSZ];   /* file or folder; "" = bundled replay */
 	int replay_fps;			      /* replay frame rate */
 	bool replay_loop;		      /* start over at the end */

@@ -663,6 +663,14 @@ static int open_source(const struct custscan_config *cfg, struct scanner_source 
 		cc.height = cfg->camera_height;
 		cc.fps = cfg->camera_fps;
 		cc.profile.power_line_hz = cfg->power_line_hz;
+		cc.profile.exposure_mode = cfg->camera_exposure == CONFIG_EXPOSURE_AUTO
+					       ? SCANNER_EXPOSURE_AUTO
+					   : cfg->camera_exposure == CONFIG_EXPOSURE_AUTO_LIMITED
+					       ? SCANNER_EXPOSURE_AUTO_LIMITED
+					       : SCANNER_EXPOSURE_MANUAL;
+		/* V4L2_CID_EXPOSURE_ABSOLUTE counts 100 µs. */
+		cc.profile.exposure_time = cfg->camera_exposure_ms * 10;
+		cc.profile.exposure_limit = cfg->camera_exposure_ms * 10;
 		return scanner_source_open_camera(&cc, src);
 	}
 	struct scanner_replay_config rc;

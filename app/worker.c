@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "scanner/error.h"
+#include "scanner/image.h"
 
 /* Longest a single wait for a frame takes, so stop and scan changes are seen. */
 #define FRAME_WAIT_MS 100
@@ -268,6 +269,16 @@ static void process(struct worker *w, const struct scanner_frame *frame)
 		metrics_add(&w->cfg.metrics->ids_emitted, 1);
 		metrics_observe(&w->cfg.metrics->read_to_emit, now - ev->first_read_us);
 		post(w, ev);
+	}
+
+	/* The camera follows the brightness of the code it reads (a bright
+	 * screen in a dark shop is not blown out); a replay ignores it. */
+	if (res->count > 0) {
+		const struct scanner_symbol *s = &res->symbols[0];
+		int luma = scanner_frame_mean_luma(frame, s->x0, s->y0, s->x1, s->y1);
+
+		if (luma >= 0)
+			scanner_source_set_exposure_hint(w->src, luma);
 	}
 
 	pst = scanner_presence_update(&w->presence, frame->timestamp_us, res);

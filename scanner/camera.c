@@ -71,6 +71,7 @@ struct camera {
 	char where[64];		/* the call that failed ("VIDIOC_S_FMT") */
 	int where_errno;	/* its errno */
 	bool exposure_ok;	/* manual exposure is on and can be adjusted */
+	bool auto_limited;	/* AUTO_LIMITED: auto exposure on, not yet limited */
 	int32_t exposure;	/* current EXPOSURE_ABSOLUTE */
 	int32_t exposure_min;	/* its range */
 	int32_t exposure_max;	/* */
@@ -567,6 +568,7 @@ static int apply_profile(struct camera *c)
 
 	c->base.n_controls = 0;
 	c->exposure_ok = false;
+	c->auto_limited = false;
 
 	err = err ? err
 		  : set_control(c, V4L2_CID_EXPOSURE_AUTO_PRIORITY, "exposure_priority",
@@ -588,7 +590,8 @@ static int apply_profile(struct camera *c)
 				c->exposure_max = qc.maximum;
 			}
 		}
-	} else if (p->exposure_mode == SCANNER_EXPOSURE_AUTO) {
+	} else if (p->exposure_mode == SCANNER_EXPOSURE_AUTO ||
+		   p->exposure_mode == SCANNER_EXPOSURE_AUTO_LIMITED) {
 		/* UVC cameras usually offer aperture priority, not full auto. */
 		int32_t mode = has_menu_item(c, V4L2_CID_EXPOSURE_AUTO, V4L2_EXPOSURE_AUTO)
 				   ? V4L2_EXPOSURE_AUTO
@@ -598,6 +601,14 @@ static int apply_profile(struct camera *c)
 		err = err ? err
 			  : set_control(c, V4L2_CID_AUTO_EXPOSURE_BIAS, "exposure_bias",
 					p->exposure_bias);
+		c->auto_limited = !err && p->exposure_mode == SCANNER_EXPOSURE_AUTO_LIMITED &&
+				  p->exposure_from_hints &&
+				  has_control(c, V4L2_CID_EXPOSURE_ABSOLUTE, &qc) &&
+				  has_menu_item(c, V4L2_CID_EXPOSURE_AUTO, V4L2_EXPOSURE_MANUAL);
+		if (c->auto_limited) {
+			c->exposure_min = qc.minimum;
+			c->exposure_max = qc.maximum;
+		}
 	}
 	if (p->gain != SCANNER_CTRL_KEEP) {
 		err = err ? err : set_control(c, V4L2_CID_AUTOGAIN, "autogain", 0);
@@ -966,12 +977,56 @@ static int camera_next(struct scanner_source *src, int timeout_ms, struct scanne
 	}
 }
 
+/*
+ * AUTO_LIMITED, a code blown out under auto exposure: take the exposure the
+ * camera chose, switch to manual at no more than the limit, and go on as in
+ * manual mode. Returns true if it switched (the hint is then used up).
+ */
+static bool limit_auto_exposure(struct camera *c, int luma_mean)
+{
+	struct v4l2_control ctl = {.id = V4L2_CID_EXPOSURE_ABSOLUTE};
+	int32_t cur, want;
+
+	if (luma_mean <= EXPOSURE_BAND_HIGH || xioctl(c->fd, VIDIOC_G_CTRL, &ctl) != 0)
+		return false;
+	cur = ctl.value;
+	want = (int32_t)((int64_t)cur * EXPOSURE_TARGET / luma_mean);
+	if (want > c->cfg.profile.exposure_limit)
+		want = c->cfg.profile.exposure_limit;
+	if (want < c->exposure_min)
+		want = c->exposure_min;
+	if (want > c->exposure_max)
+		want = c->exposure_max;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.id = V4L2_CID_EXPOSURE_AUTO;
+	ctl.value = V4L2_EXPOSURE_MANUAL;
+	if (xioctl(c->fd, VIDIOC_S_CTRL, &ctl) != 0)
+		return false;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.id = V4L2_CID_EXPOSURE_ABSOLUTE;
+	ctl.value = want;
+	if (xioctl(c->fd, VIDIOC_S_CTRL, &ctl) != 0)
+		return false;
+	camera_log(c, LOG_INFO,
+		   "camera: code blown out (region luma %d) under auto exposure %d: manual at %d "
+		   "(limit %d)",
+		   luma_mean, cur, want, c->cfg.profile.exposure_limit);
+	c->auto_limited = false;
+	c->exposure_ok = true;
+	c->exposure = want;
+	c->hint_from_seq = c->sequence + c->n_bufs;
+	c->base.stats.exposure_adjusted++;
+	return true;
+}
+
 static int camera_exposure_hint(struct scanner_source *src, int luma_mean)
 {
 	struct camera *c = to_camera(src);
 	struct v4l2_control ctl;
 	int64_t want;
 
+	if (c->fd >= 0 && c->auto_limited && limit_auto_exposure(c, luma_mean))
+		return 0;
 	if (c->fd < 0 || !c->exposure_ok || c->sequence < c->hint_from_seq)
 		return 0;
 	if (luma_mean >= EXPOSURE_BAND_LOW && luma_mean <= EXPOSURE_BAND_HIGH)
@@ -1038,6 +1093,7 @@ void scanner_camera_config_init_default(struct scanner_camera_config *cfg)
 	cfg->profile.exposure_mode = SCANNER_EXPOSURE_MANUAL;
 	cfg->profile.exposure_time = 100; /* 10 ms: whole flicker periods at 50 Hz */
 	cfg->profile.exposure_bias = SCANNER_CTRL_KEEP;
+	cfg->profile.exposure_limit = 100; /* AUTO_LIMITED: 10 ms, as the manual default */
 	cfg->profile.exposure_priority = false;
 	cfg->profile.gain = SCANNER_CTRL_DEFAULT;
 	cfg->profile.focus_mode = SCANNER_FOCUS_NEAR;

@@ -55,6 +55,28 @@ struct scanner_frame scanner_image_frame(const struct scanner_image *img, int64_
 	return f;
 }
 
+int scanner_frame_mean_luma(const struct scanner_frame *f, int x0, int y0, int x1, int y1)
+{
+	uint64_t sum = 0, n = 0;
+
+	if (x0 < 0)
+		x0 = 0;
+	if (y0 < 0)
+		y0 = 0;
+	if (x1 > f->width)
+		x1 = f->width;
+	if (y1 > f->height)
+		y1 = f->height;
+	for (int y = y0; y < y1; y++) {
+		const uint8_t *row = f->luma + (size_t)y * (size_t)f->stride;
+
+		for (int x = x0; x < x1; x++)
+			sum += row[x];
+		n += x1 > x0 ? (uint64_t)(x1 - x0) : 0;
+	}
+	return n ? (int)(sum / n) : -1;
+}
+
 /* ---------------------------------------------------------------- PGM */
 
 static int pgm_read_number(FILE *f, int *out)

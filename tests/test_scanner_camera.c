@@ -1135,6 +1135,48 @@ static void test_exposure_hints(void **state)
 	assert_int_equal(st.exposure_adjusted, 2);
 }
 
+/* Auto exposure with a limit: auto until a code is blown out, then manual, capped. */
+static void test_auto_exposure_with_a_limit(void **state)
+{
+	struct scanner_camera_config cfg;
+	struct scanner_source_stats st;
+	struct scanner_source *src = NULL;
+	struct scanner_frame f;
+
+	sim_format(V4L2_PIX_FMT_GREY, false);
+	sim_uvc_controls(); /* the camera's auto exposure is at 250 (25 ms) */
+	scanner_camera_config_init_default(&cfg);
+	cfg.device = "/dev/video0";
+	cfg.profile.exposure_mode = SCANNER_EXPOSURE_AUTO_LIMITED;
+	cfg.profile.exposure_limit = 80;
+	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
+	*state = src;
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(value_of(V4L2_CID_EXPOSURE_AUTO), V4L2_EXPOSURE_APERTURE_PRIORITY);
+	assert_int_equal(sim_find(V4L2_CID_EXPOSURE_ABSOLUTE)->writes, 0);
+	assert_int_equal(next_within(src, 100, &f), 0);
+	/* In the band, or dark: auto exposure copes; nothing is written. */
+	assert_int_equal(scanner_source_set_exposure_hint(src, 130), 0);
+	assert_int_equal(scanner_source_set_exposure_hint(src, 20), 0);
+	assert_int_equal(value_of(V4L2_CID_EXPOSURE_AUTO), V4L2_EXPOSURE_APERTURE_PRIORITY);
+	assert_int_equal(sim_find(V4L2_CID_EXPOSURE_ABSOLUTE)->writes, 0);
+	/* Blown out: manual at 250 * 128 / 250 = 128, capped at the limit. */
+	assert_int_equal(scanner_source_set_exposure_hint(src, 250), 0);
+	assert_int_equal(value_of(V4L2_CID_EXPOSURE_AUTO), V4L2_EXPOSURE_MANUAL);
+	assert_int_equal(value_of(V4L2_CID_EXPOSURE_ABSOLUTE), 80);
+	/* From there it follows the hints as in manual mode. */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(next_within(src, 100, &f), 0);
+	assert_int_equal(scanner_source_set_exposure_hint(src, 250), 0);
+	assert_int_equal(value_of(V4L2_CID_EXPOSURE_ABSOLUTE), 40);
+	scanner_source_stats(src, &st);
+	assert_int_equal(st.exposure_adjusted, 2);
+	/* The next start is automatic again. */
+	assert_int_equal(scanner_source_stop(src), 0);
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(value_of(V4L2_CID_EXPOSURE_AUTO), V4L2_EXPOSURE_APERTURE_PRIORITY);
+}
+
 static void test_exposure_hint_without_control(void **state)
 {
 	struct scanner_frame f;
@@ -1224,6 +1266,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_control_write_error_is_reported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_auto_exposure_profile, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exposure_hints, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_auto_exposure_with_a_limit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exposure_hint_without_control, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 	};

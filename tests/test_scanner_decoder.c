@@ -368,6 +368,22 @@ static void test_trim_and_read_again(void **state)
 	scanner_image_release(&img);
 }
 
+/* The mean luma of a code's box, for exposure hints: clipped to the frame. */
+static void test_frame_mean_luma(void **state)
+{
+	uint8_t px[4 * 3] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110};
+	struct scanner_frame f = {px, 3, 3, 4, 0, 0}; /* stride 4: the 4th column is not in it */
+
+	(void)state;
+	assert_int_equal(scanner_frame_mean_luma(&f, 0, 0, 3, 3),
+			 (0 + 10 + 20 + 40 + 50 + 60 + 80 + 90 + 100) / 9);
+	assert_int_equal(scanner_frame_mean_luma(&f, 1, 1, 2, 2), 50);
+	assert_int_equal(scanner_frame_mean_luma(&f, -5, -5, 1, 1), 0);
+	assert_int_equal(scanner_frame_mean_luma(&f, 2, 2, 9, 9), 100);
+	assert_int_equal(scanner_frame_mean_luma(&f, 3, 0, 9, 3), -1);
+	assert_int_equal(scanner_frame_mean_luma(&f, 2, 2, 1, 1), -1);
+}
+
 /* In live use the same holds within one sweep cycle of frames. */
 static void test_every_code_is_reported_live(void **state)
 {
@@ -453,6 +469,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fixtures_give_exact_ids, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_frames_are_refused, setup, teardown),
 	    cmocka_unit_test(test_config_is_checked),
+	    cmocka_unit_test(test_frame_mean_luma),
 	    cmocka_unit_test(test_live_spreads_costly_passes_over_frames),
 	    cmocka_unit_test(test_budget_stops_the_cascade),
 	    cmocka_unit_test(test_tracked_pass_reads_the_next_frame),

@@ -174,18 +174,6 @@ static void print_controls(const struct scanner_source *src)
 }
 
 /* Mean luma inside a symbol's box, for the exposure hint. */
-static int region_luma(const struct scanner_frame *f, const struct scanner_symbol *s)
-{
-	uint64_t sum = 0, n = 0;
-
-	for (int y = s->y0 < 0 ? 0 : s->y0; y < s->y1 && y < f->height; y++)
-		for (int x = s->x0 < 0 ? 0 : s->x0; x < s->x1 && x < f->width; x++) {
-			sum += f->luma[(size_t)y * f->stride + x];
-			n++;
-		}
-	return n ? (int)(sum / n) : 128;
-}
-
 static int save_frame(const char *path, const struct scanner_frame *f)
 {
 	struct scanner_image img;
@@ -251,14 +239,15 @@ static int check_camera(const struct scanner_camera_config *cfg, const char *sav
 			char text[SCANNER_TEXT_BUFSZ(SCANNER_MAX_PAYLOAD)];
 			char id[CUSTID_ID_BUFSZ];
 			enum custid_reason why = custid_validate(&syntax, s->data, s->len, id);
-			int luma = region_luma(&f, s);
+			int luma = scanner_frame_mean_luma(&f, s->x0, s->y0, s->x1, s->y1);
 
 			scanner_text_to_utf8(s->data, s->len, text);
 			printf("frame %d: %s \"%s\" at %d,%d-%d,%d, region luma %d: %s%s\n", n,
 			       scanner_symbology_name(s->type), text, s->x0, s->y0, s->x1, s->y1,
 			       luma, why == CUSTID_OK ? "customer id " : custid_reason_name(why),
 			       why == CUSTID_OK ? id : "");
-			scanner_source_set_exposure_hint(src, luma);
+			if (luma >= 0)
+				scanner_source_set_exposure_hint(src, luma);
 			read = true;
 		}
 	}

@@ -52,4 +52,11 @@ int scanner_image_save(const char *path, const struct scanner_image *img);
 struct scanner_frame scanner_image_frame(const struct scanner_image *img, int64_t timestamp_us,
 					 uint64_t sequence);
 
+/*
+ * The mean luma (0..255) of the box [x0, x1) x [y0, y1) of f, clipped to
+ * the frame; -1 if nothing of it is inside. For exposure hints: the
+ * brightness of the region where a code was found.
+ */
+int scanner_frame_mean_luma(const struct scanner_frame *f, int x0, int y0, int x1, int y1);
+
 #endif

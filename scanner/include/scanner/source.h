@@ -82,9 +82,13 @@ struct scanner_source_format {
 #define SCANNER_CTRL_DEFAULT (INT32_MIN + 1)
 
 enum scanner_exposure_mode {
-	SCANNER_EXPOSURE_KEEP,	 /* leave the camera's exposure mode alone */
-	SCANNER_EXPOSURE_MANUAL, /* manual, exposure_time; hints adjust it */
-	SCANNER_EXPOSURE_AUTO,	 /* automatic, darkened by exposure_bias where possible */
+	SCANNER_EXPOSURE_KEEP,	       /* leave the camera's exposure mode alone */
+	SCANNER_EXPOSURE_MANUAL,       /* manual, exposure_time; hints adjust it */
+	SCANNER_EXPOSURE_AUTO,	       /* automatic, darkened by exposure_bias where possible */
+	SCANNER_EXPOSURE_AUTO_LIMITED, /* automatic (and exposure_bias) until a hint says a
+					  code is blown out: then manual at no more than
+					  exposure_limit, and hints adjust it (see
+					  scanner_source_set_exposure_hint) */
 };
 
 enum scanner_focus_mode {
@@ -102,6 +106,8 @@ struct scanner_camera_profile {
 	enum scanner_exposure_mode exposure_mode;
 	int32_t exposure_time;	/* 100 µs units (V4L2_CID_EXPOSURE_ABSOLUTE), manual mode */
 	int32_t exposure_bias;	/* V4L2_CID_AUTO_EXPOSURE_BIAS, auto mode; negative darkens */
+	int32_t exposure_limit; /* AUTO_LIMITED: the longest exposure once a code was blown
+				   out, 100 µs units */
 	bool exposure_priority; /* allow the camera to lower the frame rate in the dark */
 	int32_t gain;		/* V4L2_CID_GAIN; autogain is turned off when set */
 	enum scanner_focus_mode focus_mode;
@@ -143,12 +149,13 @@ struct scanner_camera_config {
 };
 
 /*
- * Fills *cfg with the defaults: 640x480 at 30 fps (enough pixels for a card
- * held 10-20 cm away, and the size at which both ZBar and ZXing read screens
- * without moiré; see README "Cameras"), 4 buffers, stalled after 2 s, back-off
+ * Fills *cfg with the defaults: 640x480 at 30 fps (the largest common size
+ * a USB 2 webcam sends raw at 30 fps; see README "Cameras" for the
+ * measurements behind it), 4 buffers, stalled after 2 s, back-off
  * 250 ms to 4 s, and the phone-screen profile: manual exposure of 10 ms, auto
  * priority off, camera-default gain and sharpness, near focus, 50 Hz
- * anti-flicker, backlight compensation off, exposure adjusted from hints.
+ * anti-flicker, backlight compensation off, exposure adjusted from hints
+ * (exposure_limit, for AUTO_LIMITED only, 10 ms).
  * device is NULL: the caller must set it.
  */
 void scanner_camera_config_init_default(struct scanner_camera_config *cfg);
