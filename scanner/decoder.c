@@ -670,13 +670,6 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
 			count = LIVE_MOVES_PER_FRAME;
 		}
 		int n = 0;
-		/* first the map that fits the finders' module sizes */
-		struct locator_code scaled;
-		if (!locator_fit_scales(code, &scaled)) {
-			n = decode_located(s, &view, &scaled, rectify_scales[0], &s->unread[c].box);
-			if (n < 0)
-				return n;
-		}
 		for (int k = -1; k < count && !n; k++) {
 			int m = k < 0 ? s->last_move : (first + k) % n_moves;
 			if (m < 0 || (k >= 0 && m == s->last_move))
@@ -720,6 +713,15 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]) && !n;
 		     k++) {
 			n = decode_located(s, frame, code, rectify_scales[k], &box);
+			if (n < 0)
+				return n;
+		}
+		/* the map fitted to the finders' module sizes: cheap, and it
+		 * reads most codes the parallelogram misses (no alignment
+		 * pattern, strong perspective) */
+		struct locator_code scaled;
+		if (!n && !locator_fit_scales(code, &scaled)) {
+			n = decode_located(s, frame, &scaled, rectify_scales[0], &box);
 			if (n < 0)
 				return n;
 		}

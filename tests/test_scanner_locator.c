@@ -273,11 +273,11 @@ static void test_fit_scales_recovers_perspective(void **state)
 /*
  * Version 1 codes (short ids) have no alignment pattern: under strong
  * perspective the fourth corner guessed from the finders is off and the
- * rectified code does not read; the moved pass reads it (a map fitted to
- * the finders' module sizes, then the fourth corner moved). Over a set of
- * strong tilts (50 and 40 degrees about both axes at once, every roll) the
- * located pass plus the moved pass must read most codes, exactly, and far
- * more than the located pass alone.
+ * rectified code does not read. The map fitted to the finders' module
+ * sizes reads most of them in the located pass, the moved pass (the fourth
+ * corner moved) more. Over a set of strong tilts (50 and 40 degrees about
+ * both axes at once, every roll) both must read most codes, exactly, the
+ * moved pass more.
  */
 static void test_moved_pass_reads_version1_under_perspective(void **state)
 {
@@ -334,9 +334,11 @@ static void test_moved_pass_reads_version1_under_perspective(void **state)
 		      "of %d\n",
 		      located_reads, moved_reads, live_reads, n);
 	assert_int_equal(live_reads, moved_reads);
-	/* measured: 2 and 30 of 36 (ZXing-C++ reads 21, none in dark mode) */
+	/* measured: 27 and 30 of 36 (with the parallelogram alone, 2; ZXing-C++
+	 * reads 21, none in dark mode) */
+	assert_true(located_reads >= 24);
 	assert_true(moved_reads >= 27);
-	assert_true(moved_reads >= located_reads + 15);
+	assert_true(moved_reads > located_reads);
 	scanner_destroy(moved_too);
 	scanner_destroy(live);
 }
