@@ -151,6 +151,9 @@ static void start_source(struct worker *w)
 {
 	/* A camera in a fault state is retried inside next(); nothing to do here. */
 	scanner_source_start(w->src);
+	/* a new stream: nothing of the last one (tracked pass, sweep phase)
+	 * shapes its first frames */
+	scanner_reset(w->dec);
 	w->started = true;
 	w->ended = false;
 	w->read_fail_since_us = -1;
