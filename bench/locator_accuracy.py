@@ -1,9 +1,11 @@
 """Locator accuracy against BoofCV's labelled corners.
 
-usage: locator_accuracy.py CORPUS_DIR [--half A|B|all]
+usage: locator_accuracy.py CORPUS_DIR [--half A|B|all] [--max-side LIST]
 
 Runs custscan-bench-locate (env CUSTSCAN_BENCH_LOCATE, default
-build/bench/custscan-bench-locate) on every image of CORPUS_DIR/boofcv that
+build/bench/custscan-bench-locate) at the longest sides of LIST (default
+1280,400: the decoder's two located passes; 0: full resolution only; codes
+found at several sides count once) on every image of CORPUS_DIR/boofcv that
 boofcv/TRUTH.json labels, and reports per category: labelled codes, the share
 found (a located code whose centre lies inside the labelled quad), the mean
 and median corner error of those in module widths (corners matched over the
@@ -61,11 +63,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus")
     ap.add_argument("--half", default="all")
+    ap.add_argument("--max-side", default="1280,400")
     args = ap.parse_args()
     truth = json.load(open(os.path.join(args.corpus, "boofcv", "TRUTH.json")))
     rows = {r["relpath"]: r for r in manifest.read_manifest(os.path.join(args.corpus, "MANIFEST.tsv"))}
     files = [f for f in truth if f in rows and (args.half == "all" or rows[f]["half"] == args.half)]
-    out = subprocess.run([LOCATE] + [os.path.join(args.corpus, f) for f in files],
+    out = subprocess.run([LOCATE, "--max-side", args.max_side] +
+                         [os.path.join(args.corpus, f) for f in files],
                          capture_output=True, text=True).stdout
     located = {}
     for line in out.splitlines():
