@@ -425,6 +425,13 @@ static void test_display_restart_mid_flow(void **state)
 	proc_wait(f, display, "\"event\":\"enable\"");
 	proc_say(display, "scan 1001\n");
 	proc_wait(f, display, "\"result\":\"attached\"");
+	/* The register asks for the display's metrics and prints them. */
+	proc_say(f->reg, "metrics\n");
+	proc_wait(f, display, "{\"event\":\"metrics\",\"scans_sent\":1,\"register_answers\":1");
+	proc_wait(f, f->reg,
+		  "display metrics: frames 0, dropped 0, decodes 0, codes 0, ids 1, camera faults "
+		  "0, scans sent 1, answers 1, register timeouts 0");
+	proc_wait(f, f->reg, "display metrics: decode n 0, mean 0.0 ms, median -, p95 -");
 	proc_stop(display, SIGKILL);
 
 	/* A new display process: the register puts scan mode back by itself. */

@@ -9,6 +9,9 @@
  * "disable", "show", "result", "no_answer", "stale", "bad_message". With ids
  * on the command line it waits for scan mode, scans each id in turn, waits
  * for its final answer and exits: 0 if every id was attached, 1 otherwise.
+ * A status query asking for metrics is answered with what a display
+ * without a camera knows (its scans, answers and time-outs; no frames, no
+ * latencies) and printed as {"event":"metrics",...}.
  * Without ids it reads commands from standard input, one a line:
  *   scan ID [SYMBOLOGY [RULE CARD]]
  *                          hand a card id to the link (qr, code128, ...; a card
@@ -88,6 +91,25 @@ static void print_event(const struct ipc_display_event *ev)
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	fflush(stdout);
 	json_object_put(o);
+}
+
+/* The link asks for metrics (docs/PROTOCOL.md, "Metrics"): the link's counts. */
+static void cli_metrics(void *ctx, struct ipc_metrics *out)
+{
+	struct ipc_display *const *d = ctx;
+	struct ipc_counters c;
+
+	ipc_display_counters(*d, &c);
+	out->ids_emitted = out->scans_sent = c.scans;
+	out->register_answers = c.answered;
+	out->register_timeouts = c.no_answer;
+	out->n_buckets = 1; /* no camera: no latencies, one empty bucket */
+	out->le_ms[0] = 1000;
+	printf("{\"event\":\"metrics\",\"scans_sent\":%llu,\"register_answers\":%llu,"
+	       "\"register_timeouts\":%llu}\n",
+	       (unsigned long long)out->scans_sent, (unsigned long long)out->register_answers,
+	       (unsigned long long)out->register_timeouts);
+	fflush(stdout);
 }
 
 static void print_scan(const char *scan_id, const char *customer_id, int rc)
@@ -186,7 +208,7 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct ipc_display_config cfg;
-	struct ipc_display *d;
+	struct ipc_display *d = NULL; /* read by cli_metrics once created */
 	struct ipc_error err = {0};
 	struct sigaction sa;
 	int wait_ms = 10000;
@@ -195,6 +217,8 @@ int main(int argc, char **argv)
 	int c;
 
 	ipc_display_config_init(&cfg);
+	cfg.metrics = cli_metrics;
+	cfg.metrics_ctx = &d;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
