@@ -509,12 +509,16 @@ static void test_source_vanishes(void **state)
 	wait_for(f->daemon.out, "camera: failed", 1);
 	wait_for(f->daemon.out, "screen: scanner_down", 1);
 	wait_shot(f, "scanner_down", shot);
+	/* For the installer: what failed, on the screen itself. */
+	wait_for(f->daemon.out, "service note: replay files cannot be read", 1);
+	wait_note_shot(f, "scanner_down", true);
 	proc_say(&f->reg, "status\n");
 	wait_for(f->reg.out, "display: camera failed", 1);
 
 	run_cmd("mv %s.gone %s", f->frames, f->frames);
 	wait_for(f->daemon.out, "camera: streaming", 2);
 	wait_for(f->daemon.out, "screen: ready", 3);
+	wait_for(f->daemon.out, "service note cleared", 1);
 	assert_int_equal(count_in(f->reg.out, "attached DEMO-0001"), 1);
 	stop_cleanly(f);
 }
