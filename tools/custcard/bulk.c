@@ -75,9 +75,12 @@ static int issue_ids(const struct card_bulk *b, struct card_customers *list, siz
 			 "issued ids keep repeating: broken random source");
 }
 
-/* Plans every card and looks for every output file, writing nothing. */
-static int check_outputs(const struct card_bulk *b, struct card_customers *list,
-			 struct card_error *err)
+/*
+ * Every customer's cards: checked only (each layout fits, no output exists)
+ * when write is false, written when it is true.
+ */
+static int each_card(const struct card_bulk *b, struct card_customers *list, bool write,
+		     struct card_error *err)
 {
 	char text[CUSTID_MAX_PREFIX_LEN + CUSTID_ID_BUFSZ], name[2 * CARD_CSV_MAX_FIELD + 2];
 	char prefix[PATH_BUF];
@@ -92,29 +95,10 @@ static int check_outputs(const struct card_bulk *b, struct card_customers *list,
 		    (int)sizeof(prefix))
 			return card_fail(err, CARD_ERR_INVAL, c->line, "%s: name too long",
 					 b->out_dir);
-		rc = card_check_all(&spec, prefix, true, err);
+		rc = write ? card_write_all(&spec, prefix, true, err)
+			   : card_check_all(&spec, prefix, true, err);
 		if (rc)
 			return card_fail_at(err, rc, b->customers, c->line);
-	}
-	return 0;
-}
-
-static int write_cards(const struct card_bulk *b, struct card_customers *list,
-		       struct card_error *err)
-{
-	char text[CUSTID_MAX_PREFIX_LEN + CUSTID_ID_BUFSZ], name[2 * CARD_CSV_MAX_FIELD + 2];
-	char prefix[PATH_BUF];
-	struct card_spec spec;
-	int rc;
-
-	for (size_t i = 0; i < card_customers_count(list); i++) {
-		const struct card_customer *c = card_customers_get(list, i);
-
-		customer_spec(b, c, text, sizeof(text), name, sizeof(name), &spec);
-		snprintf(prefix, sizeof(prefix), "%s/%s", b->out_dir, c->id);
-		rc = card_write_all(&spec, prefix, true, err);
-		if (rc)
-			return rc;
 	}
 	return 0;
 }
@@ -157,11 +141,11 @@ int card_bulk_run(const struct card_bulk *b, struct card_bulk_report *report,
 	}
 	rc = issue_ids(b, list, len, issued, err);
 	if (!rc)
-		rc = check_outputs(b, list, err);
+		rc = each_card(b, list, false, err);
 	if (!rc)
 		rc = card_customers_write(list, report->map_path, true, err);
 	if (!rc)
-		rc = write_cards(b, list, err);
+		rc = each_card(b, list, true, err);
 	for (size_t i = 0; i < report->customers; i++)
 		*(issued[i] ? &report->issued : &report->kept) += 1;
 	free(issued);
