@@ -317,11 +317,24 @@ static int grow_buffers(struct scanner *s, int width, int height)
 	return 0;
 }
 
-static int64_t now_us(void)
+static int64_t clock_us(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Wall time, for the reported decode time. */
+static int64_t now_us(void)
+{
+	return clock_us(CLOCK_MONOTONIC);
+}
+
+/* The calling thread's CPU time: the budget and the pass costs count it
+ * (see decoder.h). */
+static int64_t cpu_us(void)
+{
+	return clock_us(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* Engine sink: keeps each new symbol, mapped back to frame coordinates. */
@@ -674,7 +687,7 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
 			int m = k < 0 ? s->last_move : (first + k) % n_moves;
 			if (m < 0 || (k >= 0 && m == s->last_move))
 				continue;
-			if (deadline_us && now_us() > deadline_us)
+			if (deadline_us && cpu_us() > deadline_us)
 				return read;
 			struct locator_code moved;
 			if (locator_move_fourth(code, fourth_moves[m][0], fourth_moves[m][1],
@@ -786,7 +799,7 @@ static bool is_sweep_frame(struct scanner *s)
 int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		   struct scanner_result *result)
 {
-	int64_t start = now_us();
+	int64_t start = now_us(), start_cpu = cpu_us();
 	int rc = 0;
 
 	memset(result, 0, sizeof(*result));
@@ -854,13 +867,13 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		if (src.w / factor < PASS_MIN_SIDE || src.h / factor < PASS_MIN_SIDE)
 			continue;
 		double pixels = (double)(src.w / factor) * (src.h / factor);
-		int64_t pass_start = now_us();
+		int64_t pass_start = cpu_us();
 		/* A pass not yet timed is predicted at a pessimistic prior, so
 		 * the first frames of a new decoder keep the budget too. */
 		double ns_per_pixel =
 		    s->ns_per_pixel[i] > 0 ? s->ns_per_pixel[i] : PRIOR_NS_PER_PIXEL;
 		if (s->cfg.budget_us && result->passes_run > 0 &&
-		    (pass_start - start) + ns_per_pixel * pixels / 1000.0 > s->cfg.budget_us) {
+		    (pass_start - start_cpu) + ns_per_pixel * pixels / 1000.0 > s->cfg.budget_us) {
 			result->passes_skipped++;
 			continue; /* a later, cheaper pass may still fit */
 		}
@@ -871,7 +884,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		s->current_y0 = y0;
 		if (p->filter == FILTER_MOVED) {
 			n = run_moved_pass(s, frame,
-					   s->cfg.budget_us ? start + s->cfg.budget_us : 0);
+					   s->cfg.budget_us ? start_cpu + s->cfg.budget_us : 0);
 		} else if (p->filter == FILTER_LOCATED) {
 			/* the locator works on the frame itself, or on a box-averaged
 			 * copy when that is larger than the pass's size */
@@ -899,7 +912,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			rc = n;
 			break;
 		}
-		result->pass_us[i] = now_us() - pass_start;
+		result->pass_us[i] = cpu_us() - pass_start;
 		double ns = (double)result->pass_us[i] * 1000.0 / pixels;
 		s->ns_per_pixel[i] =
 		    s->ns_per_pixel[i] > 0 ? 0.8 * s->ns_per_pixel[i] + 0.2 * ns : ns;

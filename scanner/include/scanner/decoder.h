@@ -8,7 +8,10 @@
  * moiré of a resolved pixel grid), its inverse for dark-mode cards, then
  * costlier passes at higher resolution for small codes and glare. The cascade
  * stops at the first pass that reads anything, and in live use a per-frame
- * time budget stops it before a pass that would overrun.
+ * time budget stops it before a pass that would overrun. The budget counts
+ * the decoding thread's CPU time, not wall time: what the cascade does with a
+ * frame then depends on the frame, not on what else the machine is doing (a
+ * busy machine drops frames instead, and the newest one is decoded next).
  *
  * Only the symbologies asked for are enabled in the engine: QR and Code128
  * by default, product codes (EAN/UPC) never unless configured, so a product
@@ -68,8 +71,8 @@ struct scanner_result {
 	struct scanner_symbol symbols[SCANNER_MAX_SYMBOLS];
 	int passes_run;			     /* passes actually tried */
 	int passes_skipped;		     /* passes left out for the budget */
-	int64_t elapsed_us;		     /* time spent in scanner_decode */
-	int64_t pass_us[SCANNER_MAX_PASSES]; /* time of each pass run, 0 if not run */
+	int64_t elapsed_us;		     /* wall time spent in scanner_decode */
+	int64_t pass_us[SCANNER_MAX_PASSES]; /* CPU time of each pass run, 0 if not run */
 
 	/* What the locator saw, read or not (for "seen but not read", see
 	 * presence.h): candidates found, and for the first of them its module
@@ -81,7 +84,7 @@ struct scanner_result {
 
 struct scanner_config {
 	unsigned symbologies; /* set of enum scanner_symbology */
-	int budget_us;	      /* per-frame time budget; 0 runs every pass until a read */
+	int budget_us;	      /* per-frame CPU time budget; 0 runs every pass until a read */
 	bool all_passes;      /* run every pass and report the union (files, not live) */
 	unsigned pass_mask;   /* bit i set: pass i may run (benchmark ablation); 0 = all */
 	int sweep_every;      /* live: the costly passes run on every n-th frame only */
