@@ -101,7 +101,7 @@ struct app {
 	int64_t next_watchdog_ms;	  /* when to ping systemd's watchdog, 0: never */
 	int64_t watchdog_every_ms;	  /* interval */
 	int64_t next_metrics_ms;	  /* when to rewrite the metrics file */
-	bool pump_input;		  /* the video driver has input to pump (not offscreen) */
+	bool pump_input;		  /* a desktop window: input to pump every INPUT_POLL_MS */
 	int64_t link_retry_ms;		  /* no link yet: when to try to open it again */
 	int64_t link_opened_ms;		  /* when the link was opened */
 	bool register_silent;		  /* no register has talked for REGISTER_SILENCE_MS */
@@ -863,8 +863,11 @@ static int open_window(struct app *a)
 		return -1;
 	}
 	driver = SDL_GetCurrentVideoDriver();
+	/* A kiosk takes no input (its events are pumped at every wake-up, at least
+	 * at each heartbeat of the register); a desktop window does. */
 	a->pump_input =
-	    !driver || (strcmp(driver, "offscreen") != 0 && strcmp(driver, "dummy") != 0);
+	    !a->cfg.kiosk &&
+	    (!driver || (strcmp(driver, "offscreen") != 0 && strcmp(driver, "dummy") != 0));
 	a->worker_event = SDL_RegisterEvents(1);
 	if (a->worker_event == (uint32_t)-1) {
 		log_err("screen", "no SDL event type left");
