@@ -682,7 +682,17 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
 			first = (int)(s->frames_seen * LIVE_MOVES_PER_FRAME % (unsigned)n_moves);
 			count = LIVE_MOVES_PER_FRAME;
 		}
+		/* the other module sizes first: a code the located pass left
+		 * unread may read at 3 or 6 pixels a module */
 		int n = 0;
+		for (size_t k = 1; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]) && !n;
+		     k++) {
+			if (deadline_us && cpu_us() > deadline_us)
+				return read;
+			n = decode_located(s, &view, code, rectify_scales[k], &s->unread[c].box);
+			if (n < 0)
+				return n;
+		}
 		for (int k = -1; k < count && !n; k++) {
 			int m = k < 0 ? s->last_move : (first + k) % n_moves;
 			if (m < 0 || (k >= 0 && m == s->last_move))
@@ -722,13 +732,9 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		const struct locator_code *code = &s->located.codes[c];
 		struct pp_rect box = scale_box(code_box(code, frame), factor);
 		note_candidate(s, box);
-		int n = 0;
-		for (size_t k = 0; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]) && !n;
-		     k++) {
-			n = decode_located(s, frame, code, rectify_scales[k], &box);
-			if (n < 0)
-				return n;
-		}
+		int n = decode_located(s, frame, code, rectify_scales[0], &box);
+		if (n < 0)
+			return n;
 		/* the map fitted to the finders' module sizes: cheap, and it
 		 * reads most codes the parallelogram misses (no alignment
 		 * pattern, strong perspective) */
