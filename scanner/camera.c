@@ -334,17 +334,72 @@ static int enum_formats(int fd, struct format_list *fl)
 }
 
 /*
+ * The highest frame rate the camera lists for fourcc at w x h, or 0 if it
+ * lists none (ENUM_FRAMEINTERVALS unsupported: the rate is then unknown).
+ * For a format libv4l2 converts, libv4l2 lists the rates of the format it
+ * converts from (a webcam's MJPEG at 1280x720).
+ */
+static double max_fps(struct camera *c, uint32_t fourcc, uint32_t w, uint32_t h)
+{
+	double best = 0.0;
+
+	for (uint32_t i = 0; i < 64; i++) {
+		struct v4l2_frmivalenum fi;
+		const struct v4l2_fract *t;
+
+		memset(&fi, 0, sizeof(fi));
+		fi.index = i;
+		fi.pixel_format = fourcc;
+		fi.width = w;
+		fi.height = h;
+		if (xioctl(c->fd, VIDIOC_ENUM_FRAMEINTERVALS, &fi) != 0)
+			break;
+		t = fi.type == V4L2_FRMIVAL_TYPE_DISCRETE ? &fi.discrete : &fi.stepwise.min;
+		if (t->numerator && (double)t->denominator / t->numerator > best)
+			best = (double)t->denominator / t->numerator;
+		if (fi.type != V4L2_FRMIVAL_TYPE_DISCRETE)
+			break;
+	}
+	return best;
+}
+
+/* S_FMT of fourcc at the wanted size. Returns 0 with *fmt set, 1 to skip it, <0 error. */
+static int try_format(struct camera *c, uint32_t fourcc, struct v4l2_format *fmt)
+{
+	memset(fmt, 0, sizeof(*fmt));
+	fmt->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	fmt->fmt.pix.width = (uint32_t)c->cfg.width;
+	fmt->fmt.pix.height = (uint32_t)c->cfg.height;
+	fmt->fmt.pix.pixelformat = fourcc;
+	fmt->fmt.pix.field = V4L2_FIELD_NONE;
+	if (xioctl(c->fd, VIDIOC_S_FMT, fmt) != 0)
+		return errno == EINVAL ? 1 : failed(c, "VIDIOC_S_FMT", errno);
+	if (fmt->fmt.pix.pixelformat != fourcc || fmt->fmt.pix.width == 0 ||
+	    fmt->fmt.pix.height == 0 || fmt->fmt.pix.width > SCANNER_IMAGE_MAX_SIDE ||
+	    fmt->fmt.pix.height > SCANNER_IMAGE_MAX_SIDE)
+		return 1;
+	return 0;
+}
+
+/*
  * Picks the format: a forced fourcc, else the first of luma_formats the
  * camera has itself, else the first libv4l2 can convert to. Each candidate
  * is tried with S_FMT at the wanted size; the driver picks the nearest size.
+ * A candidate that cannot reach the wanted frame rate at that size gives way
+ * to a later one that can: a USB 2 webcam sends 1280x720 raw at about 10 fps
+ * and 30 fps only as MJPEG, which libv4l2 converts. If none can, the fastest
+ * is taken.
  */
 static int negotiate(struct camera *c)
 {
 	struct format_list fl;
 	uint32_t cand[2 * N_LUMA_FORMATS];
 	bool cand_emulated[2 * N_LUMA_FORMATS];
-	size_t n_cand = 0;
+	size_t n_cand = 0, k, fastest;
 	uint32_t native = 0;
+	struct v4l2_format fmt;
+	double fastest_fps = 0.0;
+	int rc;
 
 	if (enum_formats(c->fd, &fl) != 0)
 		return failed(c, "VIDIOC_ENUM_FMT", errno);
@@ -352,9 +407,9 @@ static int negotiate(struct camera *c)
 		if (!fl.emulated[i] && !native)
 			native = fl.fourcc[i];
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t k = 0; k < N_LUMA_FORMATS; k++)
+		for (size_t j = 0; j < N_LUMA_FORMATS; j++)
 			for (size_t i = 0; i < fl.n; i++) {
-				if (fl.fourcc[i] != luma_formats[k] ||
+				if (fl.fourcc[i] != luma_formats[j] ||
 				    fl.emulated[i] != (pass == 1))
 					continue;
 				if ((c->cfg.fourcc && fl.fourcc[i] != c->cfg.fourcc) ||
@@ -365,37 +420,42 @@ static int negotiate(struct camera *c)
 			}
 	if (n_cand == 0)
 		return failed(c, "no GREY, YUYV, NV12 or YUV420 format", EINVAL);
+	fastest = n_cand;
 
-	for (size_t k = 0; k < n_cand; k++) {
-		struct v4l2_format fmt;
+	for (k = 0; k < n_cand; k++) {
+		double fps;
 
-		memset(&fmt, 0, sizeof(fmt));
-		fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-		fmt.fmt.pix.width = (uint32_t)c->cfg.width;
-		fmt.fmt.pix.height = (uint32_t)c->cfg.height;
-		fmt.fmt.pix.pixelformat = cand[k];
-		fmt.fmt.pix.field = V4L2_FIELD_NONE;
-		if (xioctl(c->fd, VIDIOC_S_FMT, &fmt) != 0) {
-			if (errno == EINVAL)
-				continue;
-			return failed(c, "VIDIOC_S_FMT", errno);
-		}
-		if (fmt.fmt.pix.pixelformat != cand[k] || fmt.fmt.pix.width == 0 ||
-		    fmt.fmt.pix.height == 0 || fmt.fmt.pix.width > SCANNER_IMAGE_MAX_SIDE ||
-		    fmt.fmt.pix.height > SCANNER_IMAGE_MAX_SIDE)
+		rc = try_format(c, cand[k], &fmt);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
 			continue;
-		c->base.format.fourcc = cand[k];
-		c->base.format.converted = cand_emulated[k];
-		c->base.format.native = cand_emulated[k] ? native : cand[k];
-		c->base.format.width = (int)fmt.fmt.pix.width;
-		c->base.format.height = (int)fmt.fmt.pix.height;
-		c->bytesperline = fmt.fmt.pix.bytesperline;
-		if (c->bytesperline == 0)
-			c->bytesperline =
-			    fmt.fmt.pix.width * (cand[k] == V4L2_PIX_FMT_YUYV ? 2 : 1);
-		return 0;
+		fps = max_fps(c, cand[k], fmt.fmt.pix.width, fmt.fmt.pix.height);
+		if (fps <= 0.0 || fps >= c->cfg.fps - 0.5)
+			break; /* fast enough, or the camera does not say */
+		if (fps > fastest_fps) {
+			fastest = k;
+			fastest_fps = fps;
+		}
 	}
-	return failed(c, "VIDIOC_S_FMT", EINVAL);
+	if (k == n_cand) {
+		/* None reaches the rate: the fastest, set again. */
+		if (fastest == n_cand)
+			return failed(c, "VIDIOC_S_FMT", EINVAL);
+		k = fastest;
+		rc = try_format(c, cand[k], &fmt);
+		if (rc != 0)
+			return rc < 0 ? rc : failed(c, "VIDIOC_S_FMT", EINVAL);
+	}
+	c->base.format.fourcc = cand[k];
+	c->base.format.converted = cand_emulated[k];
+	c->base.format.native = cand_emulated[k] ? native : cand[k];
+	c->base.format.width = (int)fmt.fmt.pix.width;
+	c->base.format.height = (int)fmt.fmt.pix.height;
+	c->bytesperline = fmt.fmt.pix.bytesperline;
+	if (c->bytesperline == 0)
+		c->bytesperline = fmt.fmt.pix.width * (cand[k] == V4L2_PIX_FMT_YUYV ? 2 : 1);
+	return 0;
 }
 
 /* Asks for the frame rate; a camera without it keeps its own. */

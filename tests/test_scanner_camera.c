@@ -52,6 +52,9 @@ struct sim {
 	bool emulated[SIM_MAX_FORMATS];		    /* through libv4l2 conversion */
 	size_t n_formats;			    /* */
 	uint32_t max_w, max_h;			    /* largest size; S_FMT clamps to it */
+	uint32_t slow_fourcc;			    /* above 640x480 this format only has ... */
+	uint32_t slow_fps;			    /* ... this rate (USB 2 raw), 0: none */
+	bool no_intervals;			    /* ENUM_FRAMEINTERVALS unsupported */
 	uint32_t pad;				    /* extra bytes per line */
 	struct sim_control ctrls[SIM_MAX_CONTROLS]; /* controls it has */
 	size_t n_ctrls;				    /* */
@@ -428,8 +431,20 @@ static int sim_ioctl(unsigned long req, void *arg)
 	}
 	case VIDIOC_ENUM_FRAMEINTERVALS: {
 		struct v4l2_frmivalenum *fi = arg;
+		bool slow = sim.slow_fps && fi->pixel_format == sim.slow_fourcc &&
+			    fi->width * fi->height > 640 * 480;
 
-		if (fi->index >= 2) {
+		if (sim.no_intervals) {
+			errno = ENOTTY;
+			return -1;
+		}
+		if (slow && fi->index == 0) {
+			fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+			fi->discrete.numerator = 1;
+			fi->discrete.denominator = sim.slow_fps;
+			return 0;
+		}
+		if (slow || fi->index >= 2) {
 			errno = EINVAL;
 			return -1;
 		}
@@ -655,6 +670,74 @@ static void test_long_format_list(void **state)
 	sim_format(V4L2_PIX_FMT_YUYV, false);
 	sim_format(V4L2_PIX_FMT_GREY, false);
 	*state = src = open_cam();
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_GREY);
+}
+
+/* 1280x720 at 30 fps: a USB 2 webcam has it raw at 10 fps only; the converted one is taken. */
+static void test_rate_decides_at_720p(void **state)
+{
+	struct scanner_camera_config cfg;
+	struct scanner_source_format fmt;
+	struct scanner_source *src = NULL;
+
+	sim_format(V4L2_PIX_FMT_YUYV, false);
+	sim_format(V4L2_PIX_FMT_YUV420, true); /* libv4l2, from the camera's MJPEG */
+	sim.slow_fourcc = V4L2_PIX_FMT_YUYV;
+	sim.slow_fps = 10;
+	scanner_camera_config_init_default(&cfg);
+	cfg.device = "/dev/video0";
+	cfg.width = 1280;
+	cfg.height = 720;
+	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
+	*state = src;
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_YUV420);
+	assert_true(fmt.converted);
+	assert_int_equal(fmt.width, 1280);
+	assert_int_equal(sim.fps, 30);
+
+	/* At 640x480 the raw format is fast enough and stays first. */
+	assert_int_equal(scanner_source_stop(src), 0);
+	scanner_source_destroy(src);
+	*state = NULL;
+	cfg.width = 640;
+	cfg.height = 480;
+	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
+	*state = src;
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_YUYV);
+	assert_false(fmt.converted);
+}
+
+/* None reaches the rate: the fastest; a camera that lists no rates: the first. */
+static void test_rate_fallbacks(void **state)
+{
+	struct scanner_camera_config cfg;
+	struct scanner_source_format fmt;
+	struct scanner_source *src = NULL;
+
+	sim_format(V4L2_PIX_FMT_GREY, false);
+	sim_format(V4L2_PIX_FMT_YUYV, false); /* 30 and 15 fps listed */
+	sim.slow_fourcc = V4L2_PIX_FMT_GREY;
+	sim.slow_fps = 5;
+	scanner_camera_config_init_default(&cfg);
+	cfg.device = "/dev/video0";
+	cfg.width = 1280;
+	cfg.height = 720;
+	cfg.fps = 60;
+	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
+	*state = src;
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_YUYV); /* 30 beats 5 */
+	assert_int_equal(sim.cur_fourcc, V4L2_PIX_FMT_YUYV);
+
+	assert_int_equal(scanner_source_stop(src), 0);
+	sim.no_intervals = true;
 	assert_int_equal(scanner_source_start(src), 0);
 	assert_int_equal(scanner_source_format(src, &fmt), 0);
 	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_GREY);
@@ -1238,6 +1321,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_mjpeg_only_converts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_long_format_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_native_beats_emulated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rate_decides_at_720p, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rate_fallbacks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nv12_padded_stride, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_size_clamped_by_camera, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_usable_format, setup, teardown),
