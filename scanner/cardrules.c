@@ -41,6 +41,7 @@ struct rule {
 	bool enabled;			      /* a disabled rule matches nothing */
 	bool builtin;			      /* the "cust" rule: no card number is reported */
 	unsigned symbologies;		      /* set of enum scanner_symbology */
+	enum scanner_symbology first_sym;     /* the one the rules file names first */
 	struct custid_syntax syntax;	      /* prefix, id characters and length; check NONE */
 	struct cardpattern *pattern;	      /* owned; instead of prefix and charset, or NULL */
 	bool has_lengths;		      /* lengths[] restricts the card's length */
@@ -91,6 +92,9 @@ int cardrules_create_default(const struct custid_syntax *syntax, unsigned symbol
 	r->enabled = true;
 	r->builtin = true;
 	r->symbologies = symbologies;
+	r->first_sym = (symbologies & SCANNER_SYM_QR)
+			   ? SCANNER_SYM_QR
+			   : (enum scanner_symbology)(symbologies & -symbologies);
 	r->syntax = *syntax;
 	r->syntax.check = CUSTID_CHECK_NONE;
 	r->check = syntax->check;
@@ -122,6 +126,24 @@ const char *cardrules_name(const struct cardrules *rules, size_t i)
 bool cardrules_enabled(const struct cardrules *rules, size_t i)
 {
 	return rules && i < rules->n && rules->rules[i].enabled;
+}
+
+int cardrules_find(const struct cardrules *rules, const char *name)
+{
+	for (size_t i = 0; rules && name && i < rules->n; i++)
+		if (strcmp(rules->rules[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+unsigned cardrules_rule_symbologies(const struct cardrules *rules, size_t i,
+				    enum scanner_symbology *first)
+{
+	const struct rule *r = rules && i < rules->n ? &rules->rules[i] : NULL;
+
+	if (first)
+		*first = r ? r->first_sym : (enum scanner_symbology)0;
+	return r ? r->symbologies : 0;
 }
 
 /************************************************************************
@@ -416,6 +438,14 @@ static int set_key(struct parse_state *ps, const char *key, const char *v)
 			    "symbologies = \"%.60s\": allowed: a list of qr, code128, ean13, "
 			    "ean8, upca, code39, i25",
 			    v);
+		/* The first name alone: a card printer's default symbology. */
+		list[strcspn(list, ",")] = '\0';
+		{
+			unsigned first = 0;
+
+			scanner_symbology_parse(list, &first);
+			r->first_sym = (enum scanner_symbology)(first & -first);
+		}
 		return 0;
 	}
 	case K_PREFIX:
@@ -770,6 +800,35 @@ static enum custid_reason match_rule(const struct rule *r, enum scanner_symbolog
 	}
 	m->symbology = sym;
 	return CUSTID_OK;
+}
+
+enum custid_reason cardrules_match_rule(const struct cardrules *rules, size_t i,
+					enum scanner_symbology sym, const uint8_t *payload,
+					size_t len, struct cardrules_match *m)
+{
+	struct cardrules_match scratch;
+	enum custid_reason why;
+
+	if (!m)
+		m = &scratch;
+	memset(m, 0, sizeof(*m));
+	if (!rules || i >= rules->n || (!payload && len))
+		return CUSTID_NOT_CUSTOMER_CARD;
+	why = match_rule(&rules->rules[i], sym, payload, len, m);
+	if (why != CUSTID_OK)
+		memset(m, 0, sizeof(*m));
+	return why;
+}
+
+bool cardrules_takes_digits(const struct cardrules *rules, size_t i, const char *start, size_t k,
+			    size_t len)
+{
+	if (!rules || i >= rules->n || k > len || (k && !start))
+		return false;
+	for (size_t j = 0; j < k; j++)
+		if (!is_digit((unsigned char)start[j]))
+			return false;
+	return takes_number(&rules->rules[i], start, k, len);
 }
 
 enum custid_reason cardrules_match(const struct cardrules *rules, enum scanner_symbology sym,

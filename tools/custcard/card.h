@@ -12,6 +12,9 @@
  *                or a PDF of the page's exact size
  *   customers.c  the back-office customer CSV, read and written
  *   bulk.c       one card per customer and the CSV mapping customer to id
+ *   rule.c       cards of a shop's own card rules (issue 10): a rule and its
+ *                symbology picked, a card number checked by the rule exactly
+ *                as the scanner will, a fresh number issued for a rule
  *
  * Functions return 0 or a negative card_err and never print; where there is
  * more to say than the code (which file, which line, why an id was refused)
@@ -25,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "scanner/cardrules.h"
 #include "scanner/custid.h"
 
 /* ---------------------------------------------------------------- errors */
@@ -41,7 +45,8 @@
 	X(FIT, "the code does not fit the card")                                                   \
 	X(RENDER, "drawing failed")                                                                \
 	X(CSV, "malformed customer file")                                                          \
-	X(DUPLICATE, "id used twice")
+	X(DUPLICATE, "id used twice")                                                              \
+	X(BAD_RULE, "card rule refused")
 
 enum card_err {
 	CARD_OK = 0,
@@ -110,6 +115,11 @@ int card_name_check(const char *name, struct card_error *err);
 
 /* ---------------------------------------------------------------- cards */
 
+/*
+ * What each kind holds for a CUST# card; a card of a rule (card_spec's
+ * symbology set) has its one symbology on every kind instead, and a QR
+ * rule card has no label (card_kind_applies).
+ */
 enum card_kind {
 	CARD_LABEL,	 /* Code128, the text and the name, on a label printer's label */
 	CARD_PHONE,	 /* QR for a phone screen, dark modules on white */
@@ -149,7 +159,18 @@ struct card_spec {
 	const struct card_label_size *label; /* CARD_LABEL only */
 	int dpi;			     /* PNG resolution of label and sheet; codes are
 						snapped to whole dots at it (in PDFs too) */
+	enum scanner_symbology symbology;    /* 0: a CUST# card (QR and Code128, as
+						enum card_kind says); else a rule's card
+						number, drawn in this one symbology on
+						every kind (checked with card_rule_check) */
 };
+
+/*
+ * Whether a card of spec has kind: every kind but the label of a QR rule
+ * card (the label layout is for linear codes; such a card is for phones
+ * and the sheet).
+ */
+bool card_kind_applies(const struct card_spec *spec, enum card_kind kind);
 
 /* Smallest Code128 module a label is printed with (thermal printers lose
  * thinner bars); below it the label is refused with FIT. */
@@ -163,6 +184,7 @@ struct card_layout {
 	double module_px;	     /* PNG pixels per module (whole number) */
 	int modules;		     /* code width in modules, quiet zone excluded */
 	int quiet;		     /* quiet zone in modules */
+	int code_h;		     /* code height, PNG pixels (a linear code's bars) */
 };
 
 /*
@@ -191,13 +213,66 @@ struct card_output {
 extern const struct card_output card_outputs[CARD_OUTPUTS];
 
 /*
- * Writes all CARD_OUTPUTS files for spec as prefix + suffix. It first plans
+ * Writes all CARD_OUTPUTS files for spec as prefix + suffix (those whose
+ * kind applies: card_kind_applies). It first plans
  * every one and, with exclusive, looks for existing files: if a layout does
  * not fit (FIT) or a file exists (EXISTS), nothing is written. Returns 0 or
  * the first error (after a write error, the files written before it stay).
  */
 int card_write_all(const struct card_spec *spec, const char *prefix, bool exclusive,
 		   struct card_error *err);
+
+/* ---------------------------------------------------------------- rule cards */
+
+/*
+ * A card rule of a rules file (scanner/cardrules.h) and the symbology its
+ * cards are drawn in. Borrows rules, which must outlive it.
+ */
+struct card_rule {
+	const struct cardrules *rules;	  /* the whole rule set, in the scanner's order */
+	size_t index;			  /* the rule's place in it */
+	const char *name;		  /* its name (owned by rules) */
+	enum scanner_symbology symbology; /* one symbology the rule reads */
+};
+
+/*
+ * Picks the rule called name from rules, and the symbology: sym if not 0
+ * (which the rule must read), else the first its rules file lists. Returns
+ * 0 with *out filled, or BAD_RULE with why in err: no such rule (the names
+ * listed), the rule is disabled, or it does not read sym.
+ */
+int card_rule_pick(const struct cardrules *rules, const char *name, enum scanner_symbology sym,
+		   struct card_rule *out, struct card_error *err);
+
+/*
+ * Checks a card number for rule as the scanner will read it: it must be
+ * what the symbology carries (EAN-13: 13 digits, EAN-8: 8, UPC-A: 12,
+ * Interleaved 2 of 5: an even number of digits, Code 39: upper case,
+ * digits and " -.$/+%"), the rule must take it, check included, and no
+ * earlier rule of the set may take it first. On success fills *m (may be
+ * NULL) with what the register will get (rule, id, card) and returns 0;
+ * otherwise returns BAD_ID with the reason in err, the rule's own where it
+ * has one: "2400012345670: refused by rule member_ean13 (bad_check): ...".
+ */
+int card_rule_check(const struct card_rule *rule, const char *number, struct cardrules_match *m,
+		    struct card_error *err);
+
+/* Fewest random digits card_rule_issue puts in a number (a million numbers). */
+#define CARD_RULE_MIN_RANDOM 6
+
+/*
+ * Issues a fresh card number for rule into number (CARDRULES_CARD_BUFSZ
+ * bytes): every digit the rule leaves open drawn from getrandom(), those
+ * it fixes (a prefix, also one inside a pattern) as it fixes them, and the
+ * last digit the one that makes the rule's check hold; then checked with
+ * card_rule_check. Only for rules of all-digit cards of one length (len:
+ * 0 picks the one length, else one of the rule's lengths) with a check
+ * digit and at least CARD_RULE_MIN_RANDOM open digits: anything else is
+ * BAD_RULE with why. Numbers are random, not tracked: whether a number was
+ * issued before is for the shop's records (bulk checks its own file).
+ * Returns 0, BAD_RULE or RANDOM.
+ */
+int card_rule_issue(const struct card_rule *rule, size_t len, char *number, struct card_error *err);
 
 /* ---------------------------------------------------------------- customers */
 

@@ -62,13 +62,18 @@ struct card_code {
 
 /*
  * QR at error-correction level Q (25 %: glare and fingers on a phone screen
- * cost modules; README "What to issue") in byte mode, or Code128 (zint picks
- * the code sets; at most 60 symbol characters, so ids of about 53 characters
- * and more have no Code128). Return 0 or ENCODE (with the encoder's reason in
- * err); the caller releases the code.
+ * cost modules; README "What to issue") in byte mode, or a linear code of
+ * symbology sym: Code128 (zint picks the code sets; at most 60 symbol
+ * characters, so ids of about 53 characters and more have no Code128),
+ * EAN-13, EAN-8, UPC-A (text with its check digit, which zint verifies),
+ * Code 39 (no check character added) or Interleaved 2 of 5 (an even number
+ * of digits). Return 0, ENCODE (with the encoder's reason in err) or INVAL
+ * (QR or no symbology given to card_code_linear); the caller releases the
+ * code.
  */
 int card_code_qr(struct card_code *code, const char *text, struct card_error *err);
-int card_code_128(struct card_code *code, const char *text, struct card_error *err);
+int card_code_linear(struct card_code *code, enum scanner_symbology sym, const char *text,
+		     struct card_error *err);
 void card_code_release(struct card_code *code);
 
 /* ---------------------------------------------------------------- layout */

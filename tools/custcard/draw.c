@@ -62,15 +62,27 @@ static const char *default_title(const struct card_spec *spec)
 
 /* ---------------------------------------------------------------- planning */
 
-/*
- * Places a Code128 of text across [x0, x0 + width) dots, centred, with its
- * quiet zones inside that width and modules of whole dots no thinner than
- * CARD_MIN_MODULE_MM. Returns 0, ENCODE or FIT (with what would fit).
- */
-static int place_code128(struct card_placed *p, const char *text, double dpi, int x0, int width,
-			 int y, int bar_h, struct card_error *err)
+/* The linear symbology of spec's label: the rule's, or Code128 for CUST#. */
+static enum scanner_symbology linear_of(const struct card_spec *spec)
 {
-	int rc = card_code_128(&p->code, text, err);
+	return spec->symbology ? spec->symbology : SCANNER_SYM_CODE128;
+}
+
+bool card_kind_applies(const struct card_spec *spec, enum card_kind kind)
+{
+	return !(kind == CARD_LABEL && spec && spec->symbology == SCANNER_SYM_QR);
+}
+
+/*
+ * Places a linear code (sym) of text across [x0, x0 + width) dots, centred,
+ * with its quiet zones inside that width and modules of whole dots no
+ * thinner than CARD_MIN_MODULE_MM. Returns 0, ENCODE or FIT (with what would
+ * fit).
+ */
+static int place_linear(struct card_placed *p, enum scanner_symbology sym, const char *text,
+			double dpi, int x0, int width, int y, int bar_h, struct card_error *err)
+{
+	int rc = card_code_linear(&p->code, sym, text, err);
 	int total;
 
 	if (rc)
@@ -133,13 +145,17 @@ static int plan_label(struct card_plan *p, const struct card_spec *spec, struct 
 	double m = dots(2.0, p->dpi), inner_h;
 	int bar_h, rc;
 
+	if (!card_kind_applies(spec, CARD_LABEL))
+		return card_fail(err, CARD_ERR_INVAL, 0,
+				 "%s: a QR card has no label (the label is for linear codes)",
+				 spec->text);
 	p->w = (int)lround(dots(ls->width_mm, p->dpi));
 	p->h = (int)lround(dots(ls->height_mm, p->dpi));
 	p->crisp = true;
 	inner_h = p->h - 2 * m;
 	bar_h = (int)(inner_h * (spec->name ? 0.52 : 0.66));
-	rc = place_code128(&p->main, spec->text, p->dpi, (int)m, (int)(p->w - 2 * m), (int)m, bar_h,
-			   err);
+	rc = place_linear(&p->main, linear_of(spec), spec->text, p->dpi, (int)m,
+			  (int)(p->w - 2 * m), (int)m, bar_h, err);
 	if (rc)
 		return rc;
 	text_line(&p->text[0], spec->text, true, true, inner_h * 0.17, p->w / 2.0,
@@ -150,7 +166,12 @@ static int plan_label(struct card_plan *p, const struct card_spec *spec, struct 
 	return 0;
 }
 
-/* A phone card: title, a large QR, the text and the name. */
+/*
+ * A phone card: title, a large QR, the text and the name. A rule's linear
+ * card has its code across 90 % of the width instead, bars 40 mm tall at
+ * the card's 12 dots a millimetre (taller than printed EAN bars: a phone is
+ * held at any angle and a tall code survives more tilt).
+ */
 static int plan_phone(struct card_plan *p, const struct card_spec *spec, struct card_error *err)
 {
 	int side = (int)(PHONE_W * 0.8), top = 230, bottom, rc;
@@ -158,10 +179,18 @@ static int plan_phone(struct card_plan *p, const struct card_spec *spec, struct 
 	p->w = PHONE_W;
 	p->h = PHONE_H;
 	p->dpi = PHONE_DPI;
-	rc = place_qr(&p->main, spec->text, (PHONE_W - side) / 2, top, side, err);
+	if (spec->symbology && spec->symbology != SCANNER_SYM_QR) {
+		int width = (int)(PHONE_W * 0.9), bar_h = 480;
+
+		rc = place_linear(&p->main, spec->symbology, spec->text, p->dpi,
+				  (PHONE_W - width) / 2, width, top + 60, bar_h, err);
+		bottom = p->main.y + bar_h + 40;
+	} else {
+		rc = place_qr(&p->main, spec->text, (PHONE_W - side) / 2, top, side, err);
+		bottom = p->main.y + p->main.bar_h + p->main.code.quiet * p->main.module;
+	}
 	if (rc)
 		return rc;
-	bottom = p->main.y + p->main.bar_h + p->main.code.quiet * p->main.module;
 	text_line(&p->text[0], default_title(spec), false, true, 70, PHONE_W / 2.0, 150,
 		  PHONE_W * 0.9);
 	text_line(&p->text[1], spec->text, true, true, 58, PHONE_W / 2.0, bottom + 60,
@@ -174,12 +203,16 @@ static int plan_phone(struct card_plan *p, const struct card_spec *spec, struct 
 
 /*
  * The sheet: an ID-1 card outlined on A4, QR on its left, title, name and text
- * on its right, a Code128 along its bottom for handheld scanners.
+ * on its right, a Code128 along its bottom for handheld scanners. A rule's
+ * card has its one code: a QR as there, or a linear code along the bottom,
+ * taller, with the text from the card's left edge.
  */
 static int plan_sheet(struct card_plan *p, const struct card_spec *spec, struct card_error *err)
 {
 	double d = p->dpi;
-	int cx, cy, cw, ch, rc;
+	bool qr = spec->symbology == 0 || spec->symbology == SCANNER_SYM_QR;
+	bool linear = spec->symbology != SCANNER_SYM_QR;
+	int cx, cy, cw, ch, rc = 0;
 
 	p->w = (int)lround(dots(A4_W_MM, d));
 	p->h = (int)lround(dots(A4_H_MM, d));
@@ -192,16 +225,18 @@ static int plan_sheet(struct card_plan *p, const struct card_spec *spec, struct 
 	p->card_y = cy;
 	p->card_w = cw;
 	p->card_h = ch;
-	rc = place_qr(&p->main, spec->text, cx + (int)dots(1.5, d), cy + (int)dots(1.5, d),
-		      (int)dots(33.0, d), err);
-	if (!rc)
-		rc = place_code128(&p->extra, spec->text, d, cx + (int)dots(2.0, d),
-				   cw - (int)dots(4.0, d), cy + (int)dots(38.5, d),
-				   (int)dots(11.0, d), err);
+	if (qr)
+		rc = place_qr(&p->main, spec->text, cx + (int)dots(1.5, d), cy + (int)dots(1.5, d),
+			      (int)dots(33.0, d), err);
+	if (!rc && linear)
+		rc = place_linear(qr ? &p->extra : &p->main, linear_of(spec), spec->text, d,
+				  cx + (int)dots(2.0, d), cw - (int)dots(4.0, d),
+				  cy + (int)dots(qr ? 38.5 : 33.0, d),
+				  (int)dots(qr ? 11.0 : 16.0, d), err);
 	if (rc)
 		return rc;
 	{
-		double tx = cx + dots(36.0, d), tw = cw - dots(39.0, d);
+		double tx = cx + dots(qr ? 36.0 : 4.0, d), tw = cw - dots(qr ? 39.0 : 8.0, d);
 		text_line(&p->text[0], default_title(spec), false, true, dots(4.2, d), tx,
 			  cy + dots(9.0, d), tw);
 		if (spec->name)

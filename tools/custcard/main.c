@@ -5,6 +5,9 @@
  *   custcard --id CUST#<id> --out PREFIX [--name NAME]
  *                                                   writes one card's files
  *   custcard --bulk customers.csv --out-dir DIR     a card per customer
+ *   custcard --rules FILE --rule NAME --card NUMBER --out PREFIX
+ *                                                   a card of a shop's card rule
+ *   custcard --rules FILE --rule NAME --new         prints a fresh card number
  *
  * Exit status: 0 done, 1 refused or failed (the reason on standard error),
  * 2 usage error.
@@ -17,8 +20,12 @@
 #include "card.h"
 
 struct options {
-	enum { MODE_NONE, MODE_NEW, MODE_ID, MODE_BULK } mode;
+	enum { MODE_NONE, MODE_NEW, MODE_ID, MODE_BULK, MODE_CARD } mode;
 	const char *id;			     /* --id */
+	const char *card;		     /* --card NUMBER */
+	const char *rules;		     /* --rules FILE */
+	const char *rule;		     /* --rule NAME */
+	enum scanner_symbology symbology;    /* --symbology, 0: the rule's first */
 	const char *out;		     /* --out PREFIX */
 	const char *name;		     /* --name */
 	const char *title;		     /* --title */
@@ -41,6 +48,9 @@ static void usage(FILE *out)
 	    "  custcard --new [--count N] [--check SCHEME] [--length N]\n"
 	    "  custcard --id CUST#<id> --out PREFIX [--name NAME] [options]\n"
 	    "  custcard --bulk customers.csv --out-dir DIR [--map FILE] [options]\n"
+	    "  custcard --rules FILE --rule NAME --card NUMBER --out PREFIX [--name NAME]\n"
+	    "           [--symbology SYM] [options]\n"
+	    "  custcard --rules FILE --rule NAME --new [--count N] [--length N]\n"
 	    "\n"
 	    "  --new             print a fresh random id (CUST#...) with its check character\n"
 	    "  --count N         with --new: N ids, one a line\n"
@@ -55,6 +65,12 @@ static void usage(FILE *out)
 	    "  --out-dir DIR     bulk: the cards go to DIR/<id>-label.png, ...\n"
 	    "  --map FILE        bulk: the CSV with every id filled in (default\n"
 	    "                    DIR/customer-ids.csv); never overwritten\n"
+	    "  --rules FILE      a card rules file (as custscan's rules = FILE)\n"
+	    "  --rule NAME       the rule whose cards to make or number to issue\n"
+	    "  --card NUMBER     the card number; refused with the reason unless the rule\n"
+	    "                    takes it (check digit included) as the scanner will\n"
+	    "  --symbology SYM   one the rule reads: qr, code128, ean13, ean8, upca,\n"
+	    "                    code39, i25 (default: the first the rule lists)\n"
 	    "  --label SIZE      label size (default %s):\n",
 	    card_label_sizes[0].name);
 	for (const struct card_label_size *s = card_label_sizes; s->name; s++)
@@ -64,7 +80,7 @@ static void usage(FILE *out)
 		"  --check SCHEME    check character: mod37-36 (default), luhn (digits) or none;\n"
 		"                    set the scanner's id_check the same\n"
 		"  --length N        length of issued ids, check character included (default 10,\n"
-		"                    16 for luhn)\n"
+		"                    16 for luhn); with --rule, of card numbers\n"
 		"  --force           replace existing card files (never the bulk mapping)\n"
 		"  --help            this text\n",
 		CARD_DPI_MIN, CARD_DPI_MAX, CARD_DPI_DEFAULT);
@@ -84,14 +100,26 @@ static int parse_int(const char *s, long lo, long hi, long *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-	    {"new", no_argument, NULL, 'n'},	       {"id", required_argument, NULL, 'i'},
-	    {"out", required_argument, NULL, 'o'},     {"name", required_argument, NULL, 'N'},
-	    {"title", required_argument, NULL, 'T'},   {"bulk", required_argument, NULL, 'b'},
-	    {"out-dir", required_argument, NULL, 'D'}, {"map", required_argument, NULL, 'm'},
-	    {"label", required_argument, NULL, 'l'},   {"dpi", required_argument, NULL, 'd'},
-	    {"check", required_argument, NULL, 'c'},   {"length", required_argument, NULL, 'L'},
-	    {"count", required_argument, NULL, 'C'},   {"force", no_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
+	    {"new", no_argument, NULL, 'n'},
+	    {"id", required_argument, NULL, 'i'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"name", required_argument, NULL, 'N'},
+	    {"title", required_argument, NULL, 'T'},
+	    {"bulk", required_argument, NULL, 'b'},
+	    {"out-dir", required_argument, NULL, 'D'},
+	    {"map", required_argument, NULL, 'm'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"dpi", required_argument, NULL, 'd'},
+	    {"check", required_argument, NULL, 'c'},
+	    {"length", required_argument, NULL, 'L'},
+	    {"count", required_argument, NULL, 'C'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"card", required_argument, NULL, 'k'},
+	    {"rules", required_argument, NULL, 'r'},
+	    {"rule", required_argument, NULL, 'R'},
+	    {"symbology", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c, modes = 0;
 	long v;
@@ -117,6 +145,31 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->bulk = optarg;
 			modes++;
 			break;
+		case 'k':
+			o->mode = MODE_CARD;
+			o->card = optarg;
+			modes++;
+			break;
+		case 'r':
+			o->rules = optarg;
+			break;
+		case 'R':
+			o->rule = optarg;
+			break;
+		case 's': {
+			unsigned set = 0;
+
+			if (scanner_symbology_parse(optarg, &set) || !set || (set & (set - 1))) {
+				fprintf(
+				    stderr,
+				    "custcard: --symbology %s: one of qr, code128, ean13, ean8, "
+				    "upca, code39, i25\n",
+				    optarg);
+				return -1;
+			}
+			o->symbology = (enum scanner_symbology)set;
+			break;
+		}
 		case 'o':
 			o->out = optarg;
 			break;
@@ -181,11 +234,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind != argc || modes != 1) {
-		fprintf(stderr, "custcard: give one of --new, --id or --bulk\n");
+		fprintf(stderr, "custcard: give one of --new, --id, --card or --bulk\n");
 		return -1;
 	}
-	if (o->mode == MODE_ID && !o->out) {
-		fprintf(stderr, "custcard: --id needs --out PREFIX\n");
+	if ((o->mode == MODE_ID || o->mode == MODE_CARD) && !o->out) {
+		fprintf(stderr, "custcard: --%s needs --out PREFIX\n",
+			o->mode == MODE_ID ? "id" : "card");
+		return -1;
+	}
+	if ((o->mode == MODE_CARD || o->rules || o->rule || o->symbology) &&
+	    (!o->rules || !o->rule || (o->mode != MODE_CARD && o->mode != MODE_NEW))) {
+		fprintf(stderr, "custcard: a rule's card needs --rules FILE and --rule NAME, "
+				"with --card or --new\n");
 		return -1;
 	}
 	if (o->mode == MODE_BULK && !o->out_dir) {
@@ -250,6 +310,73 @@ static int run_id(const struct options *o, const struct custid_syntax *syntax)
 	return 0;
 }
 
+/* Loads --rules and picks --rule in it; says why not on standard error. */
+static int pick_rule(const struct options *o, struct cardrules **rules, struct card_rule *rule)
+{
+	struct cardrules_error rerr;
+	struct card_error err = {0};
+
+	if (cardrules_load_file(o->rules, rules, &rerr)) {
+		if (rerr.line)
+			fprintf(stderr, "custcard: %s:%d: %s\n", o->rules, rerr.line, rerr.message);
+		else
+			fprintf(stderr, "custcard: %s: %s\n", o->rules, rerr.message);
+		return -1;
+	}
+	if (card_rule_pick(*rules, o->rule, o->symbology, rule, &err)) {
+		fprintf(stderr, "custcard: %s: %s\n", o->rules, err.detail);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_rule_new(const struct options *o, const struct card_rule *rule)
+{
+	char number[CARDRULES_CARD_BUFSZ];
+	struct card_error err = {0};
+
+	for (int i = 0; i < o->count; i++) {
+		if (card_rule_issue(rule, o->length, number, &err)) {
+			fprintf(stderr, "custcard: %s\n", err.detail);
+			return 1;
+		}
+		printf("%s\n", number);
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
+static int run_card(const struct options *o, const struct card_rule *rule)
+{
+	struct card_error err = {0};
+	struct cardrules_match m;
+	struct card_spec spec = {.text = o->card,
+				 .name = o->name,
+				 .title = o->title,
+				 .label = o->label,
+				 .dpi = o->dpi,
+				 .symbology = rule->symbology};
+	const char *sep = "";
+
+	if (card_rule_check(rule, o->card, &m, &err) ||
+	    (o->name && card_name_check(o->name, &err)) ||
+	    (o->title && card_name_check(o->title, &err)) ||
+	    card_write_all(&spec, o->out, !o->force, &err)) {
+		fprintf(stderr, "custcard: %s%s\n", err.detail,
+			err.code == CARD_ERR_EXISTS ? " (--force replaces it)" : "");
+		return 1;
+	}
+	printf("%s: rule %s, id %s, %s: wrote ", o->card, m.rule, m.id,
+	       scanner_symbology_name(rule->symbology));
+	for (int i = 0; i < CARD_OUTPUTS; i++)
+		if (card_kind_applies(&spec, card_outputs[i].kind)) {
+			printf("%s%s%s", sep, o->out,
+			       card_suffix(card_outputs[i].kind, card_outputs[i].format));
+			sep = ", ";
+		}
+	printf("\n");
+	return 0;
+}
+
 static int run_bulk(const struct options *o, const struct custid_syntax *syntax)
 {
 	struct card_error err = {0};
@@ -282,6 +409,8 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct custid_syntax syntax;
+	struct cardrules *rules = NULL;
+	struct card_rule rule;
 	int status = 2;
 
 	if (parse_options(argc, argv, &o)) {
@@ -289,9 +418,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	syntax_for(&o, &syntax);
+	if (o.rules && pick_rule(&o, &rules, &rule)) {
+		status = 1;
+		goto out;
+	}
 	switch (o.mode) {
 	case MODE_NEW:
-		status = run_new(&o, &syntax);
+		status = rules ? run_rule_new(&o, &rule) : run_new(&o, &syntax);
+		break;
+	case MODE_CARD:
+		status = run_card(&o, &rule);
 		break;
 	case MODE_ID:
 		status = run_id(&o, &syntax);
@@ -302,6 +438,8 @@ int main(int argc, char **argv)
 	case MODE_NONE:
 		break;
 	}
+out:
+	cardrules_destroy(rules);
 	card_cleanup();
 	return status;
 }

@@ -175,6 +175,7 @@ static void fill_layout(const struct card_plan *p, struct card_layout *l)
 	l->module_px = c->module;
 	l->modules = c->code.width;
 	l->quiet = c->code.quiet;
+	l->code_h = c->bar_h;
 }
 
 int card_write(enum card_kind kind, enum card_format format, const struct card_spec *spec,
@@ -220,6 +221,8 @@ int card_check_all(const struct card_spec *spec, const char *prefix, bool exclus
 	for (int i = 0; i < CARD_OUTPUTS; i++) {
 		const struct card_output *o = &card_outputs[i];
 
+		if (!card_kind_applies(spec, o->kind))
+			continue;
 		if (snprintf(path, sizeof(path), "%s%s", prefix, card_suffix(o->kind, o->format)) >=
 		    (int)sizeof(path))
 			return card_fail(err, CARD_ERR_INVAL, 0, "%s: name too long", prefix);
@@ -245,6 +248,8 @@ int card_write_all(const struct card_spec *spec, const char *prefix, bool exclus
 	for (int i = 0; i < CARD_OUTPUTS && !rc; i++) {
 		const struct card_output *o = &card_outputs[i];
 
+		if (!card_kind_applies(spec, o->kind))
+			continue;
 		snprintf(path, sizeof(path), "%s%s", prefix, card_suffix(o->kind, o->format));
 		rc = card_write(o->kind, o->format, spec, path, exclusive, NULL, err);
 	}

@@ -129,6 +129,39 @@ size_t cardrules_count(const struct cardrules *rules);
 const char *cardrules_name(const struct cardrules *rules, size_t i);
 bool cardrules_enabled(const struct cardrules *rules, size_t i);
 
+/* The index of the rule called name, or -1 if there is none. */
+int cardrules_find(const struct cardrules *rules, const char *name);
+
+/*
+ * The symbologies rule i reads (a set of enum scanner_symbology, whether it
+ * is enabled or not; 0 for no rule i). *first (may be NULL) gets the one its
+ * rules file names first (the built-in rule: QR if it reads QR), the
+ * symbology a card printer should pick when nothing else is asked.
+ */
+unsigned cardrules_rule_symbologies(const struct cardrules *rules, size_t i,
+				    enum scanner_symbology *first);
+
+/*
+ * Matches payload[0..len), read in sym, against rule i alone, as
+ * cardrules_match() would when it reaches that rule: CUSTID_OK with *m
+ * filled, or that rule's own reason (a disabled rule and no rule i:
+ * not_customer_card). For card printers, which must refuse a number with
+ * the reason of the rule it was meant for. m may be NULL.
+ */
+enum custid_reason cardrules_match_rule(const struct cardrules *rules, size_t i,
+					enum scanner_symbology sym, const uint8_t *payload,
+					size_t len, struct cardrules_match *m);
+
+/*
+ * Whether rule i (enabled or not) takes some card of exactly len characters,
+ * all of them digits, that begins with the digits start[0..k), leaving its
+ * check aside. With it a card printer issues a random number digit by digit
+ * without knowing the rule's prefix or pattern: the question the
+ * product-code guard asks too.
+ */
+bool cardrules_takes_digits(const struct cardrules *rules, size_t i, const char *start, size_t k,
+			    size_t len);
+
 /*
  * Matches payload[0..len) (any bytes), read in symbology sym, against the
  * enabled rules in order. Returns CUSTID_OK with *m filled by the first rule
