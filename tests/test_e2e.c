@@ -495,6 +495,31 @@ static void test_register_restart(void **state)
 	stop_cleanly(f);
 }
 
+/*
+ * The register goes away while scan mode is on: after 10 s of silence the
+ * customer sees scanning paused and the installer the service note; a
+ * register coming back resumes scanning and attaches the card.
+ */
+static void test_register_gone_pauses_scanning(void **state)
+{
+	struct fixture *f = *state;
+	char shot[PATH_SZ];
+
+	start_daemon(f);
+	start_register(f);
+	wait_for(f->reg.out, "attached DEMO-0001", 1);
+	proc_stop(&f->reg, SIGKILL);
+	wait_for(f->daemon.out, "link: no register has talked for 10 s", 1);
+	wait_for(f->daemon.out, "screen: register_down", 1);
+	wait_shot(f, "register_down", shot);
+	wait_note_shot(f, "register_down", true);
+
+	start_register(f);
+	wait_for(f->daemon.out, "link: a register talks again", 1);
+	wait_for(f->reg.out, "attached DEMO-0001", 1);
+	stop_cleanly(f);
+}
+
 /* The frames vanish: "scanner unavailable" on screen; they return: scanning resumes. */
 static void test_source_vanishes(void **state)
 {
@@ -530,6 +555,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_register_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_source_vanishes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_first_boot_notes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_register_gone_pauses_scanning, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
