@@ -14,6 +14,12 @@
 
 void card_test_decode(const struct scanner_image *img, bool all_passes, struct card_reads *out)
 {
+	card_test_decode_as(img, SCANNER_SYM_DEFAULT, all_passes, out);
+}
+
+void card_test_decode_as(const struct scanner_image *img, unsigned symbologies, bool all_passes,
+			 struct card_reads *out)
+{
 	struct scanner_config cfg;
 	struct scanner *s;
 	struct scanner_result r;
@@ -21,6 +27,7 @@ void card_test_decode(const struct scanner_image *img, bool all_passes, struct c
 
 	memset(out, 0, sizeof(*out));
 	scanner_config_init_default(&cfg);
+	cfg.symbologies = symbologies;
 	cfg.budget_us = 0;
 	cfg.all_passes = all_passes;
 	assert_int_equal(scanner_create(&cfg, &s), 0);

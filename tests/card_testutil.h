@@ -27,6 +27,11 @@ struct card_reads {
  */
 void card_test_decode(const struct scanner_image *img, bool all_passes, struct card_reads *out);
 
+/* The same reading only symbologies (a set of enum scanner_symbology), as a
+ * scanner configured with card rules does. */
+void card_test_decode_as(const struct scanner_image *img, unsigned symbologies, bool all_passes,
+			 struct card_reads *out);
+
 /* Loads the image file at path (fails the test if it cannot) and decodes it. */
 void card_test_decode_file(const char *path, bool all_passes, struct card_reads *out);
 

@@ -65,7 +65,7 @@ struct card_code {
  * cost modules; README "What to issue") in byte mode, or a linear code of
  * symbology sym: Code128 (zint picks the code sets; at most 60 symbol
  * characters, so ids of about 53 characters and more have no Code128),
- * EAN-13, EAN-8, UPC-A (text with its check digit, which zint verifies),
+ * EAN-13, EAN-8, UPC-A (text with its check digit, which must be right),
  * Code 39 (no check character added) or Interleaved 2 of 5 (an even number
  * of digits). Return 0, ENCODE (with the encoder's reason in err) or INVAL
  * (QR or no symbology given to card_code_linear); the caller releases the

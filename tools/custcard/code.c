@@ -75,17 +75,31 @@ int card_code_linear(struct card_code *code, enum scanner_symbology sym, const c
 {
 	struct zint_symbol *z;
 	int ret = CARD_ERR_ENCODE, quiet = 0, zsym = zint_symbology(sym, &quiet);
+	size_t len = strlen(text);
 
 	memset(code, 0, sizeof(*code));
 	if (!zsym)
 		return card_fail(err, CARD_ERR_INVAL, 0, "%s is no linear symbology",
 				 scanner_symbology_name(sym));
+	/*
+	 * EAN/UPC: zint is given the digits without their check digit and adds
+	 * it (given eight digits, zint 2.12 makes a zero-padded EAN-13, not an
+	 * EAN-8), so the one given must be the one it adds.
+	 */
+	if (zsym != BARCODE_CODE128 && zsym != BARCODE_CODE39 && zsym != BARCODE_C25INTER) {
+		if (!custid_check_valid(CUSTID_CHECK_EAN, text, len))
+			return card_fail(err, CARD_ERR_ENCODE, 0,
+					 "%s cannot encode %s: its last digit is not the EAN check "
+					 "digit",
+					 scanner_symbology_name(sym), text);
+		len--;
+	}
 	z = ZBarcode_Create();
 	if (!z)
 		return CARD_ERR_NOMEM;
 	z->symbology = zsym;
 	z->input_mode = DATA_MODE;
-	if (ZBarcode_Encode(z, (const unsigned char *)text, (int)strlen(text)) >= ZINT_ERROR) {
+	if (ZBarcode_Encode(z, (const unsigned char *)text, (int)len) >= ZINT_ERROR) {
 		/* zint says why, e.g. "Input too long (60 symbol character maximum)". */
 		card_fail(err, ret, 0, "%s cannot encode %s: %s",
 			  sym == SCANNER_SYM_CODE128 ? "Code128" : scanner_symbology_name(sym),

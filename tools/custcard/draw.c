@@ -70,7 +70,10 @@ static enum scanner_symbology linear_of(const struct card_spec *spec)
 
 bool card_kind_applies(const struct card_spec *spec, enum card_kind kind)
 {
-	return !(kind == CARD_LABEL && spec && spec->symbology == SCANNER_SYM_QR);
+	bool rule_qr = spec && spec->symbology == SCANNER_SYM_QR;
+	bool rule_linear = spec && spec->symbology && !rule_qr;
+
+	return !(kind == CARD_LABEL && rule_qr) && !(kind == CARD_PHONE_DARK && rule_linear);
 }
 
 /*
@@ -270,6 +273,13 @@ int card_plan_make(enum card_kind kind, const struct card_spec *spec, struct car
 		rc = plan_label(plan, spec, err);
 		break;
 	case CARD_PHONE_DARK:
+		if (!card_kind_applies(spec, kind)) {
+			rc = card_fail(err, CARD_ERR_INVAL, 0,
+				       "%s: a linear card has no dark variant (EAN, UPC, Code 39 "
+				       "and ITF are dark bars on light)",
+				       spec->text);
+			break;
+		}
 		plan->dark = true;
 		/* fall through */
 	case CARD_PHONE:

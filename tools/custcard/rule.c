@@ -68,20 +68,28 @@ int card_rule_pick(const struct cardrules *rules, const char *name, enum scanner
 /*
  * Whether the symbology carries number exactly as written, so that the
  * scanner reads back what the rule was asked about: EAN/UPC have their
- * length (zint would add a missing check digit), Interleaved 2 of 5 pairs
+ * length and their own check digit (also under a rule that checks
+ * nothing), Interleaved 2 of 5 pairs
  * of digits (zint would add a leading 0), Code 39 no lower case.
  */
 static const char *carrier_refuses(enum scanner_symbology sym, const char *number)
 {
 	size_t len = strlen(number), digits = strspn(number, "0123456789");
+	bool ean_check = custid_check_valid(CUSTID_CHECK_EAN, number, len);
 
 	switch (sym) {
 	case SCANNER_SYM_EAN13:
-		return len == 13 && digits == len ? NULL : "EAN-13 carries 13 digits";
+		return len != 13 || digits != len ? "EAN-13 carries 13 digits"
+		       : ean_check		  ? NULL
+						  : "its last digit is not the EAN-13 check digit";
 	case SCANNER_SYM_EAN8:
-		return len == 8 && digits == len ? NULL : "EAN-8 carries 8 digits";
+		return len != 8 || digits != len ? "EAN-8 carries 8 digits"
+		       : ean_check		 ? NULL
+						 : "its last digit is not the EAN-8 check digit";
 	case SCANNER_SYM_UPCA:
-		return len == 12 && digits == len ? NULL : "UPC-A carries 12 digits";
+		return len != 12 || digits != len ? "UPC-A carries 12 digits"
+		       : ean_check		  ? NULL
+						  : "its last digit is not the UPC-A check digit";
 	case SCANNER_SYM_I25:
 		return len % 2 == 0 && len > 0 && digits == len
 			   ? NULL
@@ -104,8 +112,9 @@ static const char *reason_hint(enum custid_reason r)
 	case CUSTID_BAD_LENGTH:
 		return ": not one of the rule's lengths";
 	case CUSTID_BAD_PREFIX:
+		return ": not the rule's prefix";
 	case CUSTID_NOT_CUSTOMER_CARD:
-		return ": not the rule's prefix or pattern";
+		return ": not a card of the rule (its prefix, pattern, characters or lengths)";
 	case CUSTID_BAD_CHARSET:
 		return ": a character the rule does not allow";
 	default:

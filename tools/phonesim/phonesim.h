@@ -215,6 +215,8 @@ struct phonesim_card {
 	double module;			   /* picture pixels per module of the code */
 	int modules;			   /* the code's width in modules, quiet zone excluded */
 	int quiet;			   /* the code's quiet zone in modules */
+	double bar_modules;		   /* a linear code's bar height in modules;
+					      not used for QR (as tall as wide) */
 };
 
 /*

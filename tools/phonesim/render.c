@@ -952,21 +952,27 @@ static int setup_card_screen(struct render_ctx *ctx)
 	return 0;
 }
 
-/* The code's extent and quiet zone from the card picture instead of an encoder. */
+/*
+ * The code's extent and quiet zone from the card picture instead of an
+ * encoder: a QR as tall as it is wide, a linear code one row of bars
+ * bar_modules tall.
+ */
 static int setup_card(struct render_ctx *ctx)
 {
 	const struct phonesim_card *card = ctx->card;
+	bool linear = ctx->sc->symbology != PHONESIM_QR;
 
-	if (ctx->sc->symbology != PHONESIM_QR || !card->image || !card->image->luma ||
-	    card->module <= 0 || card->modules < 1 || card->quiet < 0)
+	if (ctx->sc->symbology == PHONESIM_NONE || !card->image || !card->image->luma ||
+	    card->module <= 0 || card->modules < 1 || card->quiet < 0 ||
+	    (linear && card->bar_modules <= 0))
 		return -1;
 	ctx->spm = card->module * ctx->sc->screen_w_px / card->image->width;
-	ctx->sym.symbology = PHONESIM_QR;
+	ctx->sym.symbology = ctx->sc->symbology;
 	ctx->sym.width = card->modules;
-	ctx->sym.height = card->modules;
+	ctx->sym.height = linear ? 1 : card->modules;
 	ctx->sym.quiet = card->quiet;
 	ctx->half_a = card->modules / 2.0;
-	ctx->half_b = card->modules / 2.0;
+	ctx->half_b = (linear ? card->bar_modules : card->modules) / 2.0;
 	return 0;
 }
 
