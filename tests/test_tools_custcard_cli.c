@@ -6,6 +6,9 @@
  *    is refused unless --force;
  *  - ids the scanner would refuse are refused with the reason, exit 1;
  *  - --bulk writes the mapping and refuses a second run;
+ *  - cards of card rules (--rules, --rule, --card): the number checked by
+ *    the rule, the cards read back as rule and id by a scanner with those
+ *    rules; --new issues numbers for a rule; refusals with the reason;
  *  - usage errors exit 2.
  */
 #include <setjmp.h>
@@ -22,9 +25,11 @@
 #include <cmocka.h>
 
 #include "card_testutil.h"
+#include "scanner/cardrules.h"
 #include "scanner/custid.h"
 
-#define CUSTCARD CUSTSCAN_BINARY_DIR "/tools/custcard/custcard"
+#define CUSTCARD  CUSTSCAN_BINARY_DIR "/tools/custcard/custcard"
+#define RULES_DIR CUSTSCAN_SOURCE_DIR "/docs/rules/"
 
 struct run {
 	int status;	/* exit status, -1 if killed */
@@ -234,6 +239,151 @@ static void test_bulk(void **state)
 	assert_non_null(strstr(r.err, "broken.csv:2: quoted field opened here is never closed"));
 }
 
+/* Decodes path as a scanner with rules does; asserts the one card read. */
+static void expect_rule_card(const char *dir, const char *file, const struct cardrules *rules,
+			     enum scanner_symbology sym, const char *number, const char *rule,
+			     const char *id)
+{
+	char path[256];
+	struct card_reads reads;
+	struct scanner_image img;
+	struct cardrules_match m;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	assert_int_equal(scanner_image_load(path, &img), 0);
+	card_test_decode_as(&img, cardrules_symbologies(rules), false, &reads);
+	scanner_image_release(&img);
+	card_test_expect(&reads, sym, number, path);
+	assert_int_equal(cardrules_match(rules, sym, (const uint8_t *)number, strlen(number), &m),
+			 CUSTID_OK);
+	assert_string_equal(m.rule, rule);
+	assert_string_equal(m.id, id);
+}
+
+static void test_rule_cards(void **state)
+{
+	const char *dir = *state;
+	struct cardrules *rules = NULL;
+	struct cardrules_match m;
+	char args[512], want[512], number[CARDRULES_CARD_BUFSZ] = "", id[16] = "";
+	char *line, *save = NULL;
+	struct run r;
+	int n = 0;
+
+	assert_int_equal(cardrules_load_file(RULES_DIR "ean13-instore.rules", &rules, NULL), 0);
+	run(dir, "--rules " RULES_DIR "ean13-instore.rules --rule member_ean13 --new --count 5",
+	    &r);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		assert_int_equal(strlen(line), 13);
+		assert_memory_equal(line, "24", 2);
+		assert_int_equal(
+		    cardrules_match(rules, SCANNER_SYM_EAN13, (const uint8_t *)line, 13, &m),
+		    CUSTID_OK);
+		assert_string_equal(m.rule, "member_ean13");
+		if (n == 0)
+			memcpy(number, line, 14);
+		else
+			assert_string_not_equal(line, number);
+	}
+	assert_int_equal(n, 5);
+	/* The pattern 24(\d{10})\d: the id is the ten digits after 24. */
+	memcpy(id, number + 2, 10);
+
+	/* The card of an issued number: label first, no dark phone card. */
+	snprintf(args, sizeof(args),
+		 "--rules " RULES_DIR "ean13-instore.rules --rule member_ean13 --card %s --out m "
+		 "--name 'Ada Lovelace'",
+		 number);
+	run(dir, args, &r);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	snprintf(want, sizeof(want),
+		 "%s: rule member_ean13, id %s, EAN-13: wrote m-label.png, m-label.pdf, "
+		 "m-phone.png, m-phone.pdf, m-sheet.pdf\n",
+		 number, id);
+	assert_string_equal(r.out, want);
+	expect_rule_card(dir, "m-label.png", rules, SCANNER_SYM_EAN13, number, "member_ean13", id);
+	expect_rule_card(dir, "m-phone.png", rules, SCANNER_SYM_EAN13, number, "member_ean13", id);
+	cardrules_destroy(rules);
+
+	/* QR of a rule that lists Code 39 first: phone cards and sheet, no label. */
+	assert_int_equal(cardrules_load_file(RULES_DIR "prefix-code39.rules", &rules, NULL), 0);
+	run(dir,
+	    "--rules " RULES_DIR "prefix-code39.rules --rule member --symbology qr "
+	    "--card MBR-00422 --out q",
+	    &r);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "MBR-00422: rule member, id 00422, QR-Code: wrote q-phone.png, "
+				   "q-phone-dark.png, q-phone.pdf, q-sheet.pdf\n");
+	expect_rule_card(dir, "q-phone-dark.png", rules, SCANNER_SYM_QR, "MBR-00422", "member",
+			 "00422");
+	snprintf(want, sizeof(want), "%s/q-label.png", dir);
+	assert_int_equal(access(want, F_OK), -1);
+	cardrules_destroy(rules);
+}
+
+static void test_rule_cards_refused(void **state)
+{
+	const char *dir = *state;
+	static const struct {
+		const char *args;
+		int status;
+		const char *err;
+	} cases[] = {
+	    {"--rules " RULES_DIR "ean13-instore.rules --rule member_ean13 --card 2400012345670 "
+	     "--out x",
+	     1,
+	     "custcard: 2400012345670: refused by rule member_ean13 (bad_check): its check digit "
+	     "is wrong\n"},
+	    {"--rules " RULES_DIR "ean13-instore.rules --rule member_ean13 --card 4006381333931 "
+	     "--out x",
+	     1,
+	     "custcard: 4006381333931: refused by rule member_ean13 (not_customer_card): not a "
+	     "card of the rule (its prefix, pattern, characters or lengths)\n"},
+	    {"--rules " RULES_DIR "prefix-code39.rules --rule member_old --card OLD-1 --out x", 1,
+	     "custcard: " RULES_DIR "prefix-code39.rules: rule member_old is disabled (enabled = "
+	     "no): the scanner reads none of its cards\n"},
+	    {"--rules " RULES_DIR "prefix-code39.rules --rule gold --card MBR-00422 --out x", 1,
+	     "custcard: " RULES_DIR "prefix-code39.rules: no rule \"gold\" (the rules: member, "
+	     "member_old)\n"},
+	    {"--rules " RULES_DIR "prefix-code39.rules --rule member --new", 1,
+	     "custcard: rule member takes no all-digit card numbers: custcard issues only "
+	     "numbers\n"},
+	    {"--rules bad.rules --rule member --card MBR-00422 --out x", 1,
+	     "custcard: bad.rules:2: unknown key \"colour\" (known: symbologies, prefix, length, "
+	     "charset, pattern, check, check_covers, owned_prefix, enabled)\n"},
+	    {"--rules " RULES_DIR "prefix-code39.rules --card MBR-00422 --out x", 2, NULL},
+	    {"--card MBR-00422 --out x", 2, NULL},
+	    {"--rules " RULES_DIR "prefix-code39.rules --rule member --card MBR-00422", 2, NULL},
+	    {"--rules " RULES_DIR "prefix-code39.rules --rule member --symbology pdf417 --new", 2,
+	     NULL},
+	    {"--rules " RULES_DIR "prefix-code39.rules --rule member --bulk c.csv --out-dir d", 2,
+	     NULL},
+	};
+	char path[128];
+	struct run r;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bad.rules", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[rule member]\ncolour = blue\n", f);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run(dir, cases[i].args, &r);
+		if (r.status != cases[i].status)
+			fail_msg("%s: exit %d, want %d: %s", cases[i].args, r.status,
+				 cases[i].status, r.err);
+		if (cases[i].err)
+			assert_string_equal(r.err, cases[i].err);
+	}
+	snprintf(path, sizeof(path), "%s/x-label.png", dir);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 static void test_usage(void **state)
 {
 	const char *dir = *state;
@@ -260,6 +410,8 @@ int main(void)
 	    cmocka_unit_test(test_id_writes_every_card),
 	    cmocka_unit_test(test_bad_ids_refused),
 	    cmocka_unit_test(test_bulk),
+	    cmocka_unit_test(test_rule_cards),
+	    cmocka_unit_test(test_rule_cards_refused),
 	    cmocka_unit_test(test_usage),
 	};
 
