@@ -675,40 +675,42 @@ static void test_long_format_list(void **state)
 	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_GREY);
 }
 
+/* Opens /dev/video0 at w x h and fps (kept in *state for teardown), starts it, reads its format. */
+static struct scanner_source *start_sized(void **state, int w, int h, int fps,
+					  struct scanner_source_format *fmt)
+{
+	struct scanner_camera_config cfg;
+	struct scanner_source *src = NULL;
+
+	scanner_camera_config_init_default(&cfg);
+	cfg.device = "/dev/video0";
+	cfg.width = w;
+	cfg.height = h;
+	cfg.fps = fps;
+	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
+	*state = src;
+	assert_int_equal(scanner_source_start(src), 0);
+	assert_int_equal(scanner_source_format(src, fmt), 0);
+	return src;
+}
+
 /* 1280x720 at 30 fps: a USB 2 webcam has it raw at 10 fps only; the converted one is taken. */
 static void test_rate_decides_at_720p(void **state)
 {
-	struct scanner_camera_config cfg;
 	struct scanner_source_format fmt;
-	struct scanner_source *src = NULL;
 
 	sim_format(V4L2_PIX_FMT_YUYV, false);
 	sim_format(V4L2_PIX_FMT_YUV420, true); /* libv4l2, from the camera's MJPEG */
 	sim.slow_fourcc = V4L2_PIX_FMT_YUYV;
 	sim.slow_fps = 10;
-	scanner_camera_config_init_default(&cfg);
-	cfg.device = "/dev/video0";
-	cfg.width = 1280;
-	cfg.height = 720;
-	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
-	*state = src;
-	assert_int_equal(scanner_source_start(src), 0);
-	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	scanner_source_destroy(start_sized(state, 1280, 720, 30, &fmt));
+	*state = NULL;
 	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_YUV420);
 	assert_true(fmt.converted);
 	assert_int_equal(fmt.width, 1280);
 	assert_int_equal(sim.fps, 30);
-
 	/* At 640x480 the raw format is fast enough and stays first. */
-	assert_int_equal(scanner_source_stop(src), 0);
-	scanner_source_destroy(src);
-	*state = NULL;
-	cfg.width = 640;
-	cfg.height = 480;
-	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
-	*state = src;
-	assert_int_equal(scanner_source_start(src), 0);
-	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	start_sized(state, 640, 480, 30, &fmt);
 	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_YUYV);
 	assert_false(fmt.converted);
 }
@@ -716,26 +718,16 @@ static void test_rate_decides_at_720p(void **state)
 /* None reaches the rate: the fastest; a camera that lists no rates: the first. */
 static void test_rate_fallbacks(void **state)
 {
-	struct scanner_camera_config cfg;
 	struct scanner_source_format fmt;
-	struct scanner_source *src = NULL;
+	struct scanner_source *src;
 
 	sim_format(V4L2_PIX_FMT_GREY, false);
 	sim_format(V4L2_PIX_FMT_YUYV, false); /* 30 and 15 fps listed */
 	sim.slow_fourcc = V4L2_PIX_FMT_GREY;
 	sim.slow_fps = 5;
-	scanner_camera_config_init_default(&cfg);
-	cfg.device = "/dev/video0";
-	cfg.width = 1280;
-	cfg.height = 720;
-	cfg.fps = 60;
-	assert_int_equal(scanner_source_open_camera(&cfg, &src), 0);
-	*state = src;
-	assert_int_equal(scanner_source_start(src), 0);
-	assert_int_equal(scanner_source_format(src, &fmt), 0);
+	src = start_sized(state, 1280, 720, 60, &fmt);
 	assert_int_equal(fmt.fourcc, V4L2_PIX_FMT_YUYV); /* 30 beats 5 */
 	assert_int_equal(sim.cur_fourcc, V4L2_PIX_FMT_YUYV);
-
 	assert_int_equal(scanner_source_stop(src), 0);
 	sim.no_intervals = true;
 	assert_int_equal(scanner_source_start(src), 0);
