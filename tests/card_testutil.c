@@ -106,3 +106,41 @@ char *card_test_slurp(const char *path, size_t *len)
 		*len = (size_t)n;
 	return buf;
 }
+
+int card_test_setup_dir(void **state)
+{
+	char *dir = malloc(64);
+
+	if (!dir)
+		return -1;
+	card_test_mkdtemp(dir);
+	*state = dir;
+	return 0;
+}
+
+int card_test_teardown_dir(void **state)
+{
+	card_test_rmtree(*state);
+	free(*state);
+	return 0;
+}
+
+void card_test_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+int card_test_run(const char *group, const struct CMUnitTest *tests, size_t n,
+		  int (*setup)(void **), int (*teardown)(void **))
+{
+	if (getenv("CUSTCARD_TEST"))
+		cmocka_set_test_filter(getenv("CUSTCARD_TEST"));
+	return _cmocka_run_group_tests(group, tests, n, setup, teardown);
+}

@@ -46,6 +46,21 @@ void card_test_expect(const struct card_reads *reads, unsigned type, const char 
 void card_test_mkdtemp(char *dir);
 void card_test_rmtree(const char *dir);
 
+/* Group setup and teardown: *state is a fresh folder (a char[64] on the heap). */
+int card_test_setup_dir(void **state);
+int card_test_teardown_dir(void **state);
+
+/* Writes text to dir/name (fails the test if it cannot). */
+void card_test_write_file(const char *dir, const char *name, const char *text);
+
+/*
+ * Runs tests[0..n) as one group, only those matching CUSTCARD_TEST when it
+ * is set (CUSTCARD_TEST=test_issue). Returns the number that failed.
+ */
+struct CMUnitTest;
+int card_test_run(const char *group, const struct CMUnitTest *tests, size_t n,
+		  int (*setup)(void **), int (*teardown)(void **));
+
 /* Reads the whole file at path into a NUL-terminated buffer the caller frees. */
 char *card_test_slurp(const char *path, size_t *len);
 

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "card.h"
+#include "card_sim.h"
 #include "card_testutil.h"
 #include "phonesim.h"
 #include "scanner/error.h"
@@ -364,12 +365,7 @@ static void test_phone_through_simulator(void **state)
 		for (size_t c = 0; c < sizeof(categories) / sizeof(categories[0]); c++)
 			for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
 				for (uint64_t seed = 1; seed <= 2; seed++) {
-					struct phonesim_card card = {.image = &pic,
-								     .code_x = l.code_x,
-								     .code_y = l.code_y,
-								     .module = l.module_px,
-								     .modules = l.modules,
-								     .quiet = l.quiet};
+					struct phonesim_card card = card_sim_card(&pic, &l);
 					struct phonesim_scene scene;
 					struct phonesim_rng rng;
 					struct scanner_image frame;

@@ -24,8 +24,8 @@
 #include <cmocka.h>
 
 #include "card.h"
+#include "card_sim.h"
 #include "card_testutil.h"
-#include "phonesim.h"
 
 #define RULES_DIR CUSTSCAN_SOURCE_DIR "/docs/rules/"
 
@@ -59,33 +59,19 @@ static const struct rule_case cases[] = {
 static const char *const rules_files[] = {"ean13-instore.rules", "linked-cards.rules",
 					  "odoo-client.rules", "prefix-code39.rules"};
 
-static int setup(void **state)
-{
-	char *dir = malloc(64);
-
-	if (!dir)
-		return -1;
-	card_test_mkdtemp(dir);
-	*state = dir;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	card_test_rmtree(*state);
-	free(*state);
-	return 0;
-}
-
+/* The rules of a file in docs/rules/, or of the text itself if it starts with '['. */
 static struct cardrules *load(const char *file)
 {
 	char path[512];
 	struct cardrules *rules = NULL;
 	struct cardrules_error err;
+	int rc;
 
 	snprintf(path, sizeof(path), RULES_DIR "%s", file);
-	if (cardrules_load_file(path, &rules, &err))
-		fail_msg("%s:%d: %s", path, err.line, err.message);
+	rc = file[0] == '[' ? cardrules_parse(file, strlen(file), &rules, &err)
+			    : cardrules_load_file(path, &rules, &err);
+	if (rc)
+		fail_msg("%s:%d: %s", file[0] == '[' ? "rules text" : path, err.line, err.message);
 	return rules;
 }
 
@@ -283,15 +269,25 @@ static void test_issue(void **state)
 	}
 }
 
-static void expect_issue_refused(const char *file, const char *name, size_t len, const char *detail)
+/* ---------------------------------------------------------------- refusals */
+
+/*
+ * Picks rule name of file and asserts that the number (NULL: issuing one of
+ * len digits) is refused with code and exactly detail.
+ */
+static void expect_refused(const char *file, const char *name, enum scanner_symbology sym,
+			   const char *number, size_t len, int code, const char *detail)
 {
 	struct cardrules *rules = load(file);
 	struct card_rule rule;
 	struct card_error err = {0};
-	char number[CARDRULES_CARD_BUFSZ];
+	char issued[CARDRULES_CARD_BUFSZ];
+	int rc = card_rule_pick(rules, name, sym, &rule, &err);
 
-	pick(rules, name, 0, &rule);
-	assert_int_equal(card_rule_issue(&rule, len, number, &err), CARD_ERR_BAD_RULE);
+	if (!rc)
+		rc = number ? card_rule_check(&rule, number, NULL, &err)
+			    : card_rule_issue(&rule, len, issued, &err);
+	assert_int_equal(rc, code);
 	assert_string_equal(err.detail, detail);
 	cardrules_destroy(rules);
 }
@@ -303,45 +299,21 @@ static void test_issue_refused(void **state)
 				       "prefix = 77\n"
 				       "length = 12\n"
 				       "charset = 0-9\n";
-	struct cardrules *rules = NULL;
-	struct card_rule rule;
-	struct card_error err = {0};
-	char number[CARDRULES_CARD_BUFSZ];
-
 	(void)state;
-	expect_issue_refused("linked-cards.rules", "linked_short", 0,
-			     "rule linked_short takes card numbers of several lengths: give "
-			     "--length");
-	expect_issue_refused("linked-cards.rules", "linked_short", 5,
-			     "rule linked_short has no check digit: custcard issues numbers only "
-			     "for rules with one (a mistyped number is then refused)");
-	expect_issue_refused("linked-cards.rules", "linked_ean13", 12,
-			     "rule linked_ean13 takes no card numbers of 12 digits");
-	expect_issue_refused("prefix-code39.rules", "member", 0,
-			     "rule member takes no all-digit card numbers: custcard issues only "
-			     "numbers");
-	assert_int_equal(cardrules_parse(no_check, sizeof(no_check) - 1, &rules, NULL), 0);
-	pick(rules, "plain", 0, &rule);
-	assert_int_equal(card_rule_issue(&rule, 0, number, &err), CARD_ERR_BAD_RULE);
-	assert_non_null(strstr(err.detail, "has no check digit"));
-	cardrules_destroy(rules);
-}
-
-/* ---------------------------------------------------------------- refusals */
-
-static void expect_refused(const char *file, const char *name, enum scanner_symbology sym,
-			   const char *number, int code, const char *detail)
-{
-	struct cardrules *rules = load(file);
-	struct card_rule rule;
-	struct card_error err = {0};
-	int rc = card_rule_pick(rules, name, sym, &rule, &err);
-
-	if (!rc)
-		rc = card_rule_check(&rule, number, NULL, &err);
-	assert_int_equal(rc, code);
-	assert_string_equal(err.detail, detail);
-	cardrules_destroy(rules);
+	expect_refused("linked-cards.rules", "linked_short", 0, NULL, 0, CARD_ERR_BAD_RULE,
+		       "rule linked_short takes card numbers of several lengths: give "
+		       "--length");
+	expect_refused("linked-cards.rules", "linked_short", 0, NULL, 5, CARD_ERR_BAD_RULE,
+		       "rule linked_short has no check digit: custcard issues numbers only "
+		       "for rules with one (a mistyped number is then refused)");
+	expect_refused("linked-cards.rules", "linked_ean13", 0, NULL, 12, CARD_ERR_BAD_RULE,
+		       "rule linked_ean13 takes no card numbers of 12 digits");
+	expect_refused("prefix-code39.rules", "member", 0, NULL, 0, CARD_ERR_BAD_RULE,
+		       "rule member takes no all-digit card numbers: custcard issues only "
+		       "numbers");
+	expect_refused(no_check, "plain", 0, NULL, 0, CARD_ERR_BAD_RULE,
+		       "rule plain has no check digit: custcard issues numbers only for rules "
+		       "with one (a mistyped number is then refused)");
 }
 
 static void test_refusals(void **state)
@@ -358,47 +330,40 @@ static void test_refusals(void **state)
 				    "symbologies = code39\n"
 				    "prefix = M-\n"
 				    "charset = a-z\n";
-	struct cardrules *rules = NULL;
-	struct card_rule rule;
-	struct card_error err = {0};
 
 	(void)state;
-	expect_refused("ean13-instore.rules", "member_ean13", 0, "2400012345670", CARD_ERR_BAD_ID,
+	expect_refused("ean13-instore.rules", "member_ean13", 0, "2400012345670", 0,
+		       CARD_ERR_BAD_ID,
 		       "2400012345670: refused by rule member_ean13 (bad_check): its check digit "
 		       "is wrong");
-	expect_refused("ean13-instore.rules", "member_ean13", 0, "2300012345677", CARD_ERR_BAD_ID,
+	expect_refused("ean13-instore.rules", "member_ean13", 0, "2300012345677", 0,
+		       CARD_ERR_BAD_ID,
 		       "2300012345677: refused by rule member_ean13 (not_customer_card): not a "
 		       "card of the rule (its prefix, pattern, characters or lengths)");
-	expect_refused("prefix-code39.rules", "member", 0, "MBR-00423", CARD_ERR_BAD_ID,
+	expect_refused("prefix-code39.rules", "member", 0, "MBR-00423", 0, CARD_ERR_BAD_ID,
 		       "MBR-00423: refused by rule member (bad_check): its check digit is wrong");
-	expect_refused("prefix-code39.rules", "member", 0, "MBR-12", CARD_ERR_BAD_ID,
+	expect_refused("prefix-code39.rules", "member", 0, "MBR-12", 0, CARD_ERR_BAD_ID,
 		       "MBR-12: refused by rule member (bad_length): not one of the rule's "
 		       "lengths");
-	expect_refused("prefix-code39.rules", "member_old", 0, "OLD-123", CARD_ERR_BAD_RULE,
+	expect_refused("prefix-code39.rules", "member_old", 0, "OLD-123", 0, CARD_ERR_BAD_RULE,
 		       "rule member_old is disabled (enabled = no): the scanner reads none of its "
 		       "cards");
-	expect_refused("prefix-code39.rules", "membr", 0, "MBR-00422", CARD_ERR_BAD_RULE,
+	expect_refused("prefix-code39.rules", "membr", 0, "MBR-00422", 0, CARD_ERR_BAD_RULE,
 		       "no rule \"membr\" (the rules: member, member_old)");
-	expect_refused("prefix-code39.rules", "member", SCANNER_SYM_EAN13, "MBR-00422",
+	expect_refused("prefix-code39.rules", "member", SCANNER_SYM_EAN13, "MBR-00422", 0,
 		       CARD_ERR_BAD_RULE, "rule member does not read EAN-13");
-	expect_refused("linked-cards.rules", "linked_short", SCANNER_SYM_QR, "1234",
+	expect_refused("linked-cards.rules", "linked_short", SCANNER_SYM_QR, "1234", 0,
 		       CARD_ERR_BAD_ID,
 		       "1234: refused by rule linked_short (not_customer_card): not a card of the "
 		       "rule (its prefix, pattern, characters or lengths)");
 	/* Code 39 has no lower case: the scanner would never read it back. */
-	assert_int_equal(cardrules_parse(lower, sizeof(lower) - 1, &rules, NULL), 0);
-	pick(rules, "lower", 0, &rule);
-	assert_int_equal(card_rule_check(&rule, "M-abc", NULL, &err), CARD_ERR_BAD_ID);
-	assert_string_equal(err.detail, "M-abc: refused: Code 39 carries upper case letters, "
-					"digits and \" -.$/+%\"");
-	cardrules_destroy(rules);
+	expect_refused(lower, "lower", 0, "M-abc", 0, CARD_ERR_BAD_ID,
+		       "M-abc: refused: Code 39 carries upper case letters, digits and \" "
+		       "-.$/+%\"");
 	/* The scanner tries rules in order: the first one takes this card. */
-	assert_int_equal(cardrules_parse(earlier, sizeof(earlier) - 1, &rules, NULL), 0);
-	pick(rules, "narrow", 0, &rule);
-	assert_int_equal(card_rule_check(&rule, "771234", NULL, &err), CARD_ERR_BAD_ID);
-	assert_string_equal(err.detail, "771234: refused: the scanner would read it as a card "
-					"of rule wide, which comes first");
-	cardrules_destroy(rules);
+	expect_refused(earlier, "narrow", 0, "771234", 0, CARD_ERR_BAD_ID,
+		       "771234: refused: the scanner would read it as a card of rule wide, "
+		       "which comes first");
 }
 
 /* ---------------------------------------------------------------- the simulator */
@@ -435,13 +400,7 @@ static void through_simulator(const char *dir, const char *file, const char *nam
 		assert_int_equal(scanner_image_load(path, &pic), 0);
 		for (size_t c = 0; c < sizeof(categories) / sizeof(categories[0]); c++)
 			for (uint64_t seed = 1; seed <= 2; seed++) {
-				struct phonesim_card card = {.image = &pic,
-							     .code_x = l.code_x,
-							     .code_y = l.code_y,
-							     .module = l.module_px,
-							     .modules = l.modules,
-							     .quiet = l.quiet,
-							     .bar_modules = l.code_h / l.module_px};
+				struct phonesim_card card = card_sim_card(&pic, &l);
 				struct phonesim_scene scene;
 				struct phonesim_rng rng;
 				struct scanner_image frame;
@@ -495,11 +454,8 @@ int main(void)
 	    cmocka_unit_test(test_linear_through_simulator),
 	    cmocka_unit_test(test_qr_through_simulator),
 	};
-
-	/* CUSTCARD_TEST=test_issue runs only the tests matching that pattern. */
-	if (getenv("CUSTCARD_TEST"))
-		cmocka_set_test_filter(getenv("CUSTCARD_TEST"));
-	int failed = cmocka_run_group_tests(tests, setup, teardown);
+	int failed = card_test_run("test_card_rules", tests, sizeof(tests) / sizeof(tests[0]),
+				   card_test_setup_dir, card_test_teardown_dir);
 
 	card_cleanup();
 	return failed;

@@ -63,24 +63,6 @@ static void run(const char *dir, const char *args, struct run *r)
 	unlink(errpath);
 }
 
-static int setup(void **state)
-{
-	char *dir = malloc(64);
-
-	if (!dir)
-		return -1;
-	card_test_mkdtemp(dir);
-	*state = dir;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	card_test_rmtree(*state);
-	free(*state);
-	return 0;
-}
-
 static void test_new(void **state)
 {
 	const char *dir = *state;
@@ -365,13 +347,8 @@ static void test_rule_cards_refused(void **state)
 	};
 	char path[128];
 	struct run r;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/bad.rules", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("[rule member]\ncolour = blue\n", f);
-	fclose(f);
+	card_test_write_file(dir, "bad.rules", "[rule member]\ncolour = blue\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		run(dir, cases[i].args, &r);
 		if (r.status != cases[i].status)
@@ -415,5 +392,5 @@ int main(void)
 	    cmocka_unit_test(test_usage),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, card_test_setup_dir, card_test_teardown_dir);
 }
