@@ -81,7 +81,7 @@ static const struct key keys[] = {
     {"symbologies", KEY_SYMS, STR(symbologies), 0, 0, NULL,
      "codes read: qr,code128 (default); also ean13,ean8,upca,code39,i25"},
     {"decode_budget_ms", KEY_INT, OFF(decode_budget_ms), 0, 0, 0, 1000, NULL,
-     "decode time per frame (0: no limit)"},
+     "decoding CPU time per frame (0: no limit)"},
     {"id_prefix", KEY_STR, STR(id_prefix), 0, 0, NULL, "card text before the id"},
     {"id_charset", KEY_CHARSET, STR(id_charset), 0, 0, NULL,
      "characters allowed in an id, ranges like A-Za-z0-9_-"},
@@ -154,7 +154,7 @@ void config_init_default(struct custscan_config *cfg)
 	cfg->replay_fps = 30;
 	cfg->replay_loop = true;
 	snprintf(cfg->symbologies, sizeof(cfg->symbologies), "qr,code128");
-	cfg->decode_budget_ms = 25;
+	cfg->decode_budget_ms = 16;
 	snprintf(cfg->id_prefix, sizeof(cfg->id_prefix), "CUST#");
 	snprintf(cfg->id_charset, sizeof(cfg->id_charset), "A-Za-z0-9_-");
 	cfg->id_max_len = CUSTID_MAX_ID_LEN;

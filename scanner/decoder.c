@@ -205,8 +205,10 @@ struct scanner {
 void scanner_config_init_default(struct scanner_config *cfg)
 {
 	cfg->symbologies = SCANNER_SYM_DEFAULT;
-	/* Leaves room in a 33 ms frame period at 30 fps for capture and UI. */
-	cfg->budget_us = 25000;
+	/* Leaves room in a 33 ms frame period at 30 fps for capture and UI,
+	 * and keeps the slowest frames (p95) at or below ZXing-C++'s on the
+	 * same frames; 25 ms reads a little more (docs/BENCHMARKS.md). */
+	cfg->budget_us = 16000;
 	cfg->all_passes = false;
 	cfg->pass_mask = 0;
 	cfg->sweep_every = 3;
@@ -477,6 +479,28 @@ static struct pp_rect code_box(const struct locator_code *code, const struct sca
 	return box;
 }
 
+/* The frame box (clamped) around a bar region's rotated rectangle, with a
+ * tenth of its length around it for the quiet zone and the bars' ends. */
+static struct pp_rect bars_box(const struct locator_bars *bars, const struct scanner_frame *f)
+{
+	double ux = cos(bars->angle), uy = sin(bars->angle);
+	double x0 = bars->origin.x, y0 = bars->origin.y, x1 = x0, y1 = y0;
+	double margin = bars->length / 10;
+
+	for (int k = 1; k < 4; k++) {
+		double u = k == 1 || k == 2 ? bars->length : 0, v = k >= 2 ? bars->height : 0;
+		double x = bars->origin.x + u * ux - v * uy, y = bars->origin.y + u * uy + v * ux;
+		x0 = fmin(x0, x);
+		y0 = fmin(y0, y);
+		x1 = fmax(x1, x);
+		y1 = fmax(y1, y);
+	}
+	struct pp_rect box = {(int)fmax(0, x0 - margin), (int)fmax(0, y0 - margin),
+			      (int)fmin(f->width, x1 + margin + 1),
+			      (int)fmin(f->height, y1 + margin + 1)};
+	return box;
+}
+
 static struct pp_rect scale_box(struct pp_rect box, int factor)
 {
 	struct pp_rect r = {box.x0 * factor, box.y0 * factor, box.x1 * factor, box.y1 * factor};
@@ -535,9 +559,7 @@ static void note_located(struct scanner *s, const struct scanner_frame *frame, i
 		r->located_glare = glare_share(frame, code_box(c, frame));
 	} else if (l->n_bars) {
 		const struct locator_bars *b = &l->bars[0];
-		struct pp_rect box = {(int)fmax(0, b->origin.x), (int)fmax(0, b->origin.y),
-				      (int)fmin(frame->width, b->origin.x + b->length),
-				      (int)fmin(frame->height, b->origin.y + b->height)};
+		struct pp_rect box = bars_box(b, frame);
 		r->located_module = 0; /* unknown for bars */
 		r->located_glare = glare_share(frame, box);
 	}
@@ -608,6 +630,48 @@ static int decode_located(struct scanner *s, const struct scanner_frame *frame,
 static bool live_budget(const struct scanner *s)
 {
 	return s->cfg.budget_us && !s->cfg.all_passes;
+}
+
+/*
+ * The box around the located candidates no symbol covers yet, grown by a
+ * quarter of its size on each side (a code's quiet zone, and corners the
+ * locator placed short), in frame pixels. False if there is none.
+ */
+static bool unread_box(const struct scanner *s, const struct scanner_frame *f, struct pp_rect *out)
+{
+	const struct scanner_result *r = s->result;
+	bool any = false;
+	struct pp_rect u = {0, 0, 0, 0};
+
+	for (int i = 0; i < s->n_candidates; i++) {
+		const struct pp_rect *c = &s->candidates[i];
+		int cx = (c->x0 + c->x1) / 2, cy = (c->y0 + c->y1) / 2;
+		bool read = false;
+		for (size_t k = 0; k < r->count && !read; k++) {
+			const struct scanner_symbol *y = &r->symbols[k];
+			read = cx >= y->x0 && cx < y->x1 && cy >= y->y0 && cy < y->y1;
+		}
+		if (read)
+			continue;
+		if (!any) {
+			u = *c;
+			any = true;
+		} else {
+			u.x0 = u.x0 < c->x0 ? u.x0 : c->x0;
+			u.y0 = u.y0 < c->y0 ? u.y0 : c->y0;
+			u.x1 = u.x1 > c->x1 ? u.x1 : c->x1;
+			u.y1 = u.y1 > c->y1 ? u.y1 : c->y1;
+		}
+	}
+	if (!any)
+		return false;
+	int gx = (u.x1 - u.x0) / 4, gy = (u.y1 - u.y0) / 4;
+	u.x0 = u.x0 - gx > 0 ? u.x0 - gx : 0;
+	u.y0 = u.y0 - gy > 0 ? u.y0 - gy : 0;
+	u.x1 = u.x1 + gx < f->width ? u.x1 + gx : f->width;
+	u.y1 = u.y1 + gy < f->height ? u.y1 + gy : f->height;
+	*out = u;
+	return true;
 }
 
 /* Keeps a located code that did not read for the moved pass, once. */
@@ -758,12 +822,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 			return rc;
 		uint8_t *strip = s->rectified, *work = s->rectified + need;
 		locator_rectify_bars(frame, bars, false, BAR_STRIP_ROWS, strip);
-		struct pp_rect near = {
-		    (int)fmax(0, bars->origin.x - bars->height),
-		    (int)fmax(0, bars->origin.y - bars->height),
-		    (int)fmin(frame->width, bars->origin.x + bars->length + bars->height),
-		    (int)fmin(frame->height, bars->origin.y + bars->length + bars->height)};
-		struct pp_rect box = scale_box(near, factor);
+		struct pp_rect box = scale_box(bars_box(bars, frame), factor);
 		note_candidate(s, box);
 		/* Light and dark mode, each as sampled and then binarised: ZBar's
 		 * Code128 edge detector misses soft bar edges that a plain
@@ -790,8 +849,9 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
  * In live use most frames show no code at all, and a card stays in view for
  * many frames, so the work is spread over frames: every frame runs the
  * locator, and the cheap passes when the locator found a candidate (or on a
- * sweep frame); only every sweep_every-th frame, the sweep frame, also runs
- * the costly whole-frame passes, for what the locator misses (heavy blur,
+ * sweep frame); the costly passes run on the box around the located codes
+ * that no pass has read, and only every sweep_every-th frame, the sweep
+ * frame, on the whole frame, for what the locator misses (heavy blur,
  * blown-out screens). An empty frame thus usually costs the locator alone.
  * Files and the exhaustive mode run everything on every frame.
  */
@@ -851,7 +911,11 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		bool tracked = live && i == s->tracked_pass;
 		if (located_ran && !candidates && !sweep && !tracked)
 			break;
-		if (p->sweep && !sweep && !tracked)
+		/* On other frames a costly pass runs on the located codes no
+		 * pass has read, not on the whole frame. */
+		struct pp_rect box;
+		bool on_box = p->sweep && !sweep && !tracked;
+		if (on_box && !(live && unread_box(s, frame, &box)))
 			continue;
 		if (s->cfg.pass_mask && !(s->cfg.pass_mask & (1u << i)))
 			continue;
@@ -859,14 +923,15 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			continue; /* every located code read, or none located */
 		struct pp_view src = {frame->luma, frame->width, frame->height, frame->stride};
 		int x0 = 0, y0 = 0;
-		if (p->region) {
-			if (!s->have_region)
-				continue;
-			x0 = s->region.x0;
-			y0 = s->region.y0;
+		if (p->region && !s->have_region)
+			continue;
+		if (p->region || on_box) {
+			const struct pp_rect *r = on_box ? &box : &s->region;
+			x0 = r->x0;
+			y0 = r->y0;
 			src.p += (size_t)y0 * frame->stride + x0;
-			src.w = s->region.x1 - x0;
-			src.h = s->region.y1 - y0;
+			src.w = r->x1 - x0;
+			src.h = r->y1 - y0;
 		}
 		int long_side = src.w > src.h ? src.w : src.h;
 		int factor = p->max_side ? (long_side + p->max_side - 1) / p->max_side : 1;

@@ -232,6 +232,41 @@ static void test_tracked_pass_reads_the_next_frame(void **state)
 	scanner_destroy(s);
 }
 
+/* Between sweep frames the costly passes run on the located codes that no
+ * pass has read, not on the whole frame: a card only a costly pass reads is
+ * read on every frame, at the cost of its box. */
+static void test_costly_passes_run_on_unread_codes(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image img;
+	struct scanner_result r;
+	struct custid_syntax syntax;
+	char id[CUSTID_ID_BUFSZ], path[1024];
+
+	scanner_config_init_default(&cfg);
+	cfg.budget_us = 10 * 1000 * 1000; /* never the limit here */
+	cfg.sweep_every = 1000;		  /* no sweep frame in this test */
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	custid_syntax_init_default(&syntax);
+	/* an over-exposed Code128 that only the costly passes read */
+	snprintf(path, sizeof(path), "%s/overexposed/001.png", PHONESIM_DIR);
+	assert_int_equal(scanner_image_load(path, &img), 0);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	for (int frame = 0; frame < 3; frame++) {
+		assert_int_equal(scanner_decode(s, &f, &r), 0);
+		assert_int_equal(r.count, 1);
+		const char *pass = scanner_pass_name(r.symbols[0].pass);
+		assert_true(!strncmp(pass, "full", 4) || !strcmp(pass, "mid-blur"));
+		assert_int_equal(custid_validate(&syntax, r.symbols[0].data, r.symbols[0].len, id),
+				 CUSTID_OK);
+		assert_string_equal(id, "pJ8iGLt");
+	}
+	scanner_image_release(&img);
+	scanner_destroy(s);
+}
+
 static void test_budget_stops_the_cascade(void **state)
 {
 	(void)state;
@@ -472,6 +507,7 @@ int main(void)
 	    cmocka_unit_test(test_frame_mean_luma),
 	    cmocka_unit_test(test_live_spreads_costly_passes_over_frames),
 	    cmocka_unit_test(test_budget_stops_the_cascade),
+	    cmocka_unit_test(test_costly_passes_run_on_unread_codes),
 	    cmocka_unit_test(test_tracked_pass_reads_the_next_frame),
 	    cmocka_unit_test_setup_teardown(test_every_code_is_reported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trim_and_read_again, setup, teardown),

@@ -99,7 +99,7 @@ static void usage(FILE *out)
 	      "                      frames and report the ids emitted at each\n"
 	      "  --yuyv WxH          files are raw packed YUYV frames of that size\n"
 	      "  --symbologies LIST  e.g. qr,code128 (default), ean13, ean8, upca, code39, i25\n"
-	      "  --budget-ms MS      per-frame time budget (default: the daemon's, 25); 0: no\n"
+	      "  --budget-ms MS      per-frame CPU time budget (default: the daemon's, 16); 0: no\n"
 	      "                      budget, every pass until one reads, on every frame\n"
 	      "  --exhaustive        no budget: run every pass, report all they read\n"
 	      "  --hold N            each file is a card held still for N live frames: the\n"

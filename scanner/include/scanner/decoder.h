@@ -87,7 +87,9 @@ struct scanner_config {
 	int budget_us;	      /* per-frame CPU time budget; 0 runs every pass until a read */
 	bool all_passes;      /* run every pass and report the union (files, not live) */
 	unsigned pass_mask;   /* bit i set: pass i may run (benchmark ablation); 0 = all */
-	int sweep_every;      /* live: the costly passes run on every n-th frame only */
+	int sweep_every;      /* live: the costly passes run on the whole frame on every
+				 n-th frame only, on the other frames on located codes
+				 not yet read */
 };
 
 /* Fills *cfg with the daemon's defaults (QR + Code128, the live budget). */
