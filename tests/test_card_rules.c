@@ -10,7 +10,9 @@
  *  - refusals with the rule's reason: a number the rule does not take, a
  *    wrong check digit, a disabled or unknown rule, a symbology the rule
  *    does not read, a number an earlier rule takes first, rules custcard
- *    cannot issue numbers for.
+ *    cannot issue numbers for;
+ *  - bulk: the numbers of the customer file's cards column get their
+ *    cards; one no rule takes or one given twice stops it before writing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -366,6 +369,94 @@ static void test_refusals(void **state)
 		       "which comes first");
 }
 
+/* ---------------------------------------------------------------- bulk */
+
+static const char bulk_rules[] = "[rule member_ean13]\n"
+				 "symbologies = ean13\n"
+				 "pattern = 24(\\d{10})\\d\n"
+				 "check = ean\n"
+				 "[rule member]\n"
+				 "symbologies = code39, qr\n"
+				 "prefix = MBR-\n"
+				 "length = 8-16\n"
+				 "charset = 0-9\n"
+				 "check = luhn\n"
+				 "check_covers = id\n";
+
+/* Runs bulk on the customer file text into a fresh folder out-<n>. */
+static int bulk(const char *dir, int n, const char *csv, const struct cardrules *rules,
+		struct card_bulk_report *rep, struct card_error *err)
+{
+	struct custid_syntax syntax;
+	char name[32], customers[128], out[128];
+	struct card_bulk b = {.customers = customers,
+			      .out_dir = out,
+			      .syntax = &syntax,
+			      .label = &card_label_sizes[0],
+			      .dpi = 300,
+			      .rules = rules};
+
+	custid_syntax_init_default(&syntax);
+	syntax.check = CUSTID_CHECK_MOD37_36;
+	snprintf(name, sizeof(name), "customers-%d.csv", n);
+	card_test_write_file(dir, name, csv);
+	snprintf(customers, sizeof(customers), "%s/%s", dir, name);
+	snprintf(out, sizeof(out), "%s/out-%d", dir, n);
+	assert_int_equal(mkdir(out, 0700), 0);
+	return card_bulk_run(&b, rep, err);
+}
+
+/* The numbers of the cards column get their cards, read back as the rule's. */
+static void test_bulk_cards_column(void **state)
+{
+	const char *dir = *state;
+	struct cardrules *rules = load(bulk_rules);
+	struct card_bulk_report rep;
+	struct card_error err = {0};
+	char path[160];
+
+	if (bulk(dir, 1,
+		 "id,first_name,last_name,email,phone,cards\n"
+		 ",Ada,Lovelace,a@x,1,2400012345676; MBR-00422\n"
+		 ",Grace,Hopper,g@x,2,\n",
+		 rules, &rep, &err))
+		fail_msg("%s", err.detail);
+	assert_int_equal(rep.customers, 2);
+	assert_int_equal(rep.cards, 2);
+	snprintf(path, sizeof(path), "%s/out-1/2400012345676-label.png", dir);
+	expect_card_file(rules, path, false, SCANNER_SYM_EAN13, "member_ean13", "0001234567",
+			 "2400012345676");
+	snprintf(path, sizeof(path), "%s/out-1/MBR-00422-phone.png", dir);
+	expect_card_file(rules, path, false, SCANNER_SYM_CODE39, "member", "00422", "MBR-00422");
+
+	/* A number no rule takes, and one given twice: nothing written. */
+	assert_int_equal(bulk(dir, 2,
+			      "id,first_name,last_name,email,phone,cards\n"
+			      ",Ada,Lovelace,a@x,1,2400012345670\n",
+			      rules, &rep, &err),
+			 CARD_ERR_BAD_ID);
+	snprintf(path, sizeof(path),
+		 "%s/customers-2.csv:2: card 2400012345670: no rule of the "
+		 "rules file takes it (in the first symbology the rule lists)",
+		 dir);
+	assert_string_equal(err.detail, path);
+	assert_int_equal(bulk(dir, 3,
+			      "id,first_name,last_name,email,phone,cards\n"
+			      ",Ada,Lovelace,a@x,1,MBR-00422\n"
+			      ",Grace,Hopper,g@x,2,MBR-00422\n",
+			      rules, &rep, &err),
+			 CARD_ERR_DUPLICATE);
+	snprintf(path, sizeof(path),
+		 "%s/customers-3.csv:3: card MBR-00422 is also on line 2 (as a card or an id)",
+		 dir);
+	assert_string_equal(err.detail, path);
+	for (int n = 2; n <= 3; n++) {
+		snprintf(path, sizeof(path), "%s/out-%d/customer-ids.csv", dir, n);
+		assert_int_equal(access(path, F_OK), -1);
+	}
+	cardrules_destroy(rules);
+}
+
 /* ---------------------------------------------------------------- the simulator */
 
 /*
@@ -451,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_issue),
 	    cmocka_unit_test(test_issue_refused),
 	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_bulk_cards_column),
 	    cmocka_unit_test(test_linear_through_simulator),
 	    cmocka_unit_test(test_qr_through_simulator),
 	};

@@ -8,7 +8,8 @@
  *  - --bulk writes the mapping and refuses a second run;
  *  - cards of card rules (--rules, --rule, --card): the number checked by
  *    the rule, the cards read back as rule and id by a scanner with those
- *    rules; --new issues numbers for a rule; refusals with the reason;
+ *    rules; --new issues numbers for a rule; --bulk with --rules draws the
+ *    cards column's numbers; refusals with the reason;
  *  - usage errors exit 2.
  */
 #include <setjmp.h>
@@ -305,6 +306,20 @@ static void test_rule_cards(void **state)
 	snprintf(want, sizeof(want), "%s/q-label.png", dir);
 	assert_int_equal(access(want, F_OK), -1);
 	cardrules_destroy(rules);
+
+	/* Bulk with rules: the cards column's numbers get their cards too. */
+	card_test_write_file(dir, "rc.csv",
+			     "id,first_name,last_name,email,phone,cards\n"
+			     ",Ada,Lovelace,a@x,1,2400012345676\n");
+	snprintf(want, sizeof(want), "%s/rc", dir);
+	assert_int_equal(mkdir(want, 0700), 0);
+	run(dir, "--bulk rc.csv --out-dir rc --rules " RULES_DIR "ean13-instore.rules", &r);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_string_equal(r.out, "1 customer: 0 ids kept, 1 issued, 1 card of the cards column; "
+				   "ids in rc/customer-ids.csv, cards in rc\n");
+	snprintf(want, sizeof(want), "%s/rc/2400012345676-label.png", dir);
+	assert_int_equal(access(want, F_OK), 0);
 }
 
 static void test_rule_cards_refused(void **state)

@@ -1,6 +1,7 @@
 /*
  * Bulk mode: one card per customer of a back-office CSV and the CSV mapping
- * customer to id.
+ * customer to id; with card rules, a card for each number of the cards
+ * column too.
  *
  * The order is chosen so that an id is never lost or changed: everything
  * that can be checked is checked before the first file is written (the
@@ -75,40 +76,170 @@ static int issue_ids(const struct card_bulk *b, struct card_customers *list, siz
 			 "issued ids keep repeating: broken random source");
 }
 
+/* A number of a customer's cards column and the rule its card is drawn for. */
+struct rule_card {
+	char number[CARDRULES_CARD_BUFSZ];    /* the card number, also the file stem */
+	struct card_rule rule;		      /* the first rule that takes it */
+	const struct card_customer *customer; /* whose it is */
+};
+
+/* The first enabled rule that takes number in the first symbology it lists. */
+static int find_rule(const struct cardrules *rules, const char *number, struct card_rule *rule,
+		     struct card_error *err)
+{
+	for (size_t i = 0; i < cardrules_count(rules); i++)
+		if (cardrules_enabled(rules, i) &&
+		    card_rule_pick(rules, cardrules_name(rules, i), 0, rule, NULL) == 0 &&
+		    card_rule_check(rule, number, NULL, NULL) == 0)
+			return 0;
+	return card_fail(err, CARD_ERR_BAD_ID, 0,
+			 "card %s: no rule of the rules file takes it (in the first symbology "
+			 "the rule lists)",
+			 number);
+}
+
+/* The separators of the cards column, as custscan-register splits it. */
+#define CARD_SEPARATORS "; \t"
+
 /*
- * Every customer's cards: checked only (each layout fits, no output exists)
- * when write is false, written when it is true.
+ * The rule cards of every customer's cards column into *out (*n of them;
+ * the caller frees *out). Returns 0 or BAD_ID, NOMEM with the line.
  */
-static int each_card(const struct card_bulk *b, struct card_customers *list, bool write,
+static int plan_rule_cards(const struct card_bulk *b, struct card_customers *list,
+			   struct rule_card **out, size_t *n, struct card_error *err)
+{
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < card_customers_count(list); i++) {
+		const char *p = card_customers_get(list, i)->cards;
+
+		for (p += strspn(p, CARD_SEPARATORS); *p; p += strspn(p, CARD_SEPARATORS)) {
+			p += strcspn(p, CARD_SEPARATORS);
+			cap++;
+		}
+	}
+	if (!cap)
+		return 0;
+	*out = calloc(cap, sizeof(**out));
+	if (!*out)
+		return card_fail(err, CARD_ERR_NOMEM, 0, "out of memory");
+	for (size_t i = 0; i < card_customers_count(list); i++) {
+		const struct card_customer *c = card_customers_get(list, i);
+		const char *p = c->cards;
+
+		for (p += strspn(p, CARD_SEPARATORS); *p; p += strspn(p, CARD_SEPARATORS)) {
+			struct rule_card *rc = &(*out)[(*n)++];
+			size_t len = strcspn(p, CARD_SEPARATORS);
+
+			if (len > CARDRULES_CARD_MAX)
+				return card_fail(err, CARD_ERR_BAD_ID, c->line,
+						 "%s:%d: card %.20s...: longer than %d characters",
+						 b->customers, c->line, p, CARDRULES_CARD_MAX);
+			memcpy(rc->number, p, len);
+			rc->customer = c;
+			p += len;
+			if (strchr(rc->number, '/') || rc->number[0] == '.')
+				return card_fail(err, CARD_ERR_BAD_ID, c->line,
+						 "%s:%d: card %s cannot name a file", b->customers,
+						 c->line, rc->number);
+			if (find_rule(b->rules, rc->number, &rc->rule, err))
+				return card_fail_at(err, CARD_ERR_BAD_ID, b->customers, c->line);
+		}
+	}
+	return 0;
+}
+
+/* A file stem of the run (an id or a card number) and its line. */
+struct stem {
+	const char *name;
+	int line;
+};
+
+static int stem_cmp(const void *a, const void *b)
+{
+	const struct stem *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Fails with DUPLICATE if two cards of the run would have the same files. */
+static int check_stems(const struct card_bulk *b, struct card_customers *list,
+		       const struct rule_card *cards, size_t n_cards, struct card_error *err)
+{
+	size_t n_ids = card_customers_count(list), n = n_ids + n_cards;
+	struct stem *s = n_cards ? calloc(n, sizeof(*s)) : NULL;
+	int rc = 0;
+
+	if (!n_cards)
+		return 0;
+	if (!s)
+		return card_fail(err, CARD_ERR_NOMEM, 0, "out of memory");
+	for (size_t i = 0; i < n_ids; i++)
+		s[i] = (struct stem){card_customers_get(list, i)->id,
+				     card_customers_get(list, i)->line};
+	for (size_t i = 0; i < n_cards; i++)
+		s[n_ids + i] = (struct stem){cards[i].number, cards[i].customer->line};
+	qsort(s, n, sizeof(*s), stem_cmp);
+	for (size_t i = 1; i < n && !rc; i++)
+		if (!strcmp(s[i].name, s[i - 1].name))
+			rc = card_fail(err, CARD_ERR_DUPLICATE, s[i].line,
+				       "%s:%d: card %s is also on line %d (as a card or an id)",
+				       b->customers, s[i].line, s[i].name, s[i - 1].line);
+	free(s);
+	return rc;
+}
+
+/* One card's files out_dir/<stem>-...: checked only, or written. */
+static int one_card(const struct card_bulk *b, const struct card_spec *spec, const char *stem,
+		    int line, bool write, struct card_error *err)
+{
+	char prefix[PATH_BUF];
+	int rc;
+
+	if (snprintf(prefix, sizeof(prefix), "%s/%s", b->out_dir, stem) >= (int)sizeof(prefix))
+		return card_fail(err, CARD_ERR_INVAL, line, "%s: name too long", b->out_dir);
+	rc = write ? card_write_all(spec, prefix, true, err)
+		   : card_check_all(spec, prefix, true, err);
+	return rc ? card_fail_at(err, rc, b->customers, line) : 0;
+}
+
+/*
+ * Every customer's cards, and the rule cards: checked only (each layout
+ * fits, no output exists) when write is false, written when it is true.
+ */
+static int each_card(const struct card_bulk *b, struct card_customers *list,
+		     const struct rule_card *cards, size_t n_cards, bool write,
 		     struct card_error *err)
 {
 	char text[CUSTID_MAX_PREFIX_LEN + CUSTID_ID_BUFSZ], name[2 * CARD_CSV_MAX_FIELD + 2];
-	char prefix[PATH_BUF];
 	struct card_spec spec;
-	int rc;
+	int rc = 0;
 
-	for (size_t i = 0; i < card_customers_count(list); i++) {
+	for (size_t i = 0; i < card_customers_count(list) && !rc; i++) {
 		const struct card_customer *c = card_customers_get(list, i);
 
 		customer_spec(b, c, text, sizeof(text), name, sizeof(name), &spec);
-		if (snprintf(prefix, sizeof(prefix), "%s/%s", b->out_dir, c->id) >=
-		    (int)sizeof(prefix))
-			return card_fail(err, CARD_ERR_INVAL, c->line, "%s: name too long",
-					 b->out_dir);
-		rc = write ? card_write_all(&spec, prefix, true, err)
-			   : card_check_all(&spec, prefix, true, err);
-		if (rc)
-			return card_fail_at(err, rc, b->customers, c->line);
+		rc = one_card(b, &spec, c->id, c->line, write, err);
 	}
-	return 0;
+	for (size_t i = 0; i < n_cards && !rc; i++) {
+		customer_spec(b, cards[i].customer, text, sizeof(text), name, sizeof(name), &spec);
+		spec.text = cards[i].number;
+		spec.symbology = cards[i].rule.symbology;
+		rc = one_card(b, &spec, cards[i].number, cards[i].customer->line, write, err);
+	}
+	return rc;
 }
 
 int card_bulk_run(const struct card_bulk *b, struct card_bulk_report *report,
 		  struct card_error *err)
 {
 	struct card_customers *list = NULL;
+	struct rule_card *cards = NULL;
 	bool *issued = NULL;
-	size_t len;
+	size_t len, n_cards = 0;
 	int rc;
 
 	memset(report, 0, sizeof(*report));
@@ -140,14 +271,20 @@ int card_bulk_run(const struct card_bulk *b, struct card_bulk_report *report,
 		goto out_list;
 	}
 	rc = issue_ids(b, list, len, issued, err);
+	if (!rc && b->rules)
+		rc = plan_rule_cards(b, list, &cards, &n_cards, err);
 	if (!rc)
-		rc = each_card(b, list, false, err);
+		rc = check_stems(b, list, cards, n_cards, err);
+	if (!rc)
+		rc = each_card(b, list, cards, n_cards, false, err);
 	if (!rc)
 		rc = card_customers_write(list, report->map_path, true, err);
 	if (!rc)
-		rc = each_card(b, list, true, err);
+		rc = each_card(b, list, cards, n_cards, true, err);
 	for (size_t i = 0; i < report->customers; i++)
 		*(issued[i] ? &report->issued : &report->kept) += 1;
+	report->cards = rc ? 0 : n_cards;
+	free(cards);
 	free(issued);
 out_list:
 	card_customers_destroy(list);

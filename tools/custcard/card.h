@@ -348,12 +348,15 @@ struct card_bulk {
 	const struct card_label_size *label; /* label size */
 	int dpi;			     /* resolution */
 	const char *title;		     /* heading of phone card and sheet, or NULL */
+	const struct cardrules *rules;	     /* NULL, or the card rules whose cards the
+						numbers of the cards column get too */
 };
 
 struct card_bulk_report {
 	size_t customers; /* records read */
 	size_t kept;	  /* customers who had an id, kept as it was */
 	size_t issued;	  /* customers given a new id */
+	size_t cards;	  /* cards drawn for numbers of the cards column */
 	char map_path[4096];
 };
 
@@ -364,8 +367,16 @@ struct card_bulk_report {
  * ids are never changed, an issued id never equals another in the file, and
  * nothing is overwritten: if the mapping file or any card file exists it
  * stops with EXISTS before writing anything. The mapping is written before
- * the cards, so an id issued is never lost. Returns 0 or a negative
- * card_err with detail in err.
+ * the cards, so an id issued is never lost.
+ *
+ * With rules, every number of a customer's cards column (separated by ';'
+ * or blanks, as custscan-register reads it) gets its card too, as
+ * out_dir/<number>-label.png, ...: the first enabled rule that takes it in
+ * the first symbology the rule lists (card_rule_check). A number no rule
+ * takes (BAD_ID), one that cannot be a file name (BAD_ID), or one given
+ * twice or equal to an id (DUPLICATE) stops the run before anything is
+ * written, with its line. Returns 0 or a negative card_err with detail in
+ * err.
  */
 int card_bulk_run(const struct card_bulk *bulk, struct card_bulk_report *report,
 		  struct card_error *err);

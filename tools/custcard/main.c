@@ -51,6 +51,7 @@ static void usage(FILE *out)
 	    "  custcard --rules FILE --rule NAME --card NUMBER --out PREFIX [--name NAME]\n"
 	    "           [--symbology SYM] [options]\n"
 	    "  custcard --rules FILE --rule NAME --new [--count N] [--length N]\n"
+	    "  custcard --bulk customers.csv --out-dir DIR --rules FILE [options]\n"
 	    "\n"
 	    "  --new             print a fresh random id (CUST#...) with its check character\n"
 	    "  --count N         with --new: N ids, one a line\n"
@@ -65,7 +66,8 @@ static void usage(FILE *out)
 	    "  --out-dir DIR     bulk: the cards go to DIR/<id>-label.png, ...\n"
 	    "  --map FILE        bulk: the CSV with every id filled in (default\n"
 	    "                    DIR/customer-ids.csv); never overwritten\n"
-	    "  --rules FILE      a card rules file (as custscan's rules = FILE)\n"
+	    "  --rules FILE      a card rules file (as custscan's rules = FILE); with --bulk,\n"
+	    "                    the numbers of the cards column get their cards too\n"
 	    "  --rule NAME       the rule whose cards to make or number to issue\n"
 	    "  --card NUMBER     the card number; refused with the reason unless the rule\n"
 	    "                    takes it (check digit included) as the scanner will\n"
@@ -242,10 +244,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->mode == MODE_ID ? "id" : "card");
 		return -1;
 	}
-	if ((o->mode == MODE_CARD || o->rules || o->rule || o->symbology) &&
+	if ((o->mode == MODE_CARD || o->rule || o->symbology) &&
 	    (!o->rules || !o->rule || (o->mode != MODE_CARD && o->mode != MODE_NEW))) {
 		fprintf(stderr, "custcard: a rule's card needs --rules FILE and --rule NAME, "
 				"with --card or --new\n");
+		return -1;
+	}
+	if (o->rules && !o->rule && o->mode != MODE_BULK) {
+		fprintf(stderr, "custcard: --rules needs --rule NAME (or --bulk)\n");
 		return -1;
 	}
 	if (o->mode == MODE_BULK && !o->out_dir) {
@@ -310,7 +316,10 @@ static int run_id(const struct options *o, const struct custid_syntax *syntax)
 	return 0;
 }
 
-/* Loads --rules and picks --rule in it; says why not on standard error. */
+/*
+ * Loads --rules and picks --rule in it (if given); says why not on standard
+ * error.
+ */
 static int pick_rule(const struct options *o, struct cardrules **rules, struct card_rule *rule)
 {
 	struct cardrules_error rerr;
@@ -323,7 +332,7 @@ static int pick_rule(const struct options *o, struct cardrules **rules, struct c
 			fprintf(stderr, "custcard: %s: %s\n", o->rules, rerr.message);
 		return -1;
 	}
-	if (card_rule_pick(*rules, o->rule, o->symbology, rule, &err)) {
+	if (o->rule && card_rule_pick(*rules, o->rule, o->symbology, rule, &err)) {
 		fprintf(stderr, "custcard: %s: %s\n", o->rules, err.detail);
 		return -1;
 	}
@@ -377,7 +386,8 @@ static int run_card(const struct options *o, const struct card_rule *rule)
 	return 0;
 }
 
-static int run_bulk(const struct options *o, const struct custid_syntax *syntax)
+static int run_bulk(const struct options *o, const struct custid_syntax *syntax,
+		    const struct cardrules *rules)
 {
 	struct card_error err = {0};
 	struct card_bulk_report rep;
@@ -390,6 +400,7 @@ static int run_bulk(const struct options *o, const struct custid_syntax *syntax)
 	    .label = o->label,
 	    .dpi = o->dpi,
 	    .title = o->title,
+	    .rules = rules,
 	};
 
 	if (o->title && card_name_check(o->title, &err)) {
@@ -400,8 +411,11 @@ static int run_bulk(const struct options *o, const struct custid_syntax *syntax)
 		fprintf(stderr, "custcard: %s\n", err.detail);
 		return 1;
 	}
-	printf("%zu customer%s: %zu ids kept, %zu issued; ids in %s, cards in %s\n", rep.customers,
-	       rep.customers == 1 ? "" : "s", rep.kept, rep.issued, rep.map_path, o->out_dir);
+	printf("%zu customer%s: %zu ids kept, %zu issued", rep.customers,
+	       rep.customers == 1 ? "" : "s", rep.kept, rep.issued);
+	if (rules)
+		printf(", %zu card%s of the cards column", rep.cards, rep.cards == 1 ? "" : "s");
+	printf("; ids in %s, cards in %s\n", rep.map_path, o->out_dir);
 	return 0;
 }
 
@@ -433,7 +447,7 @@ int main(int argc, char **argv)
 		status = run_id(&o, &syntax);
 		break;
 	case MODE_BULK:
-		status = run_bulk(&o, &syntax);
+		status = run_bulk(&o, &syntax, rules);
 		break;
 	case MODE_NONE:
 		break;
