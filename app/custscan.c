@@ -435,6 +435,8 @@ static void on_link_event(struct app *a, const struct ipc_display_event *iev)
 	}
 }
 
+static void check_register(struct app *a, int64_t now);
+
 /* Handles everything the link has now. Returns 0 or a negative ipc_err. */
 static int service_link(struct app *a)
 {
@@ -443,8 +445,11 @@ static int service_link(struct app *a)
 
 	if (!a->link)
 		return 0;
-	while ((rc = ipc_display_next(a->link, &iev, 0)) == 1)
+	while ((rc = ipc_display_next(a->link, &iev, 0)) == 1) {
+		/* A silent register talks again before what it says is acted on. */
+		check_register(a, mono_ms());
 		on_link_event(a, &iev);
+	}
 	return rc;
 }
 

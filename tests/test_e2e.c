@@ -520,6 +520,39 @@ static void test_register_gone_pauses_scanning(void **state)
 	stop_cleanly(f);
 }
 
+/*
+ * A register whose first words after a silence are "enable" (a foreign
+ * one, nanocat here, with no status query first): the silence ends before
+ * scan mode starts, so the customer never sees scanning paused.
+ */
+static void test_enable_ends_the_silence(void **state)
+{
+	struct fixture *f = *state;
+	char out[PATH_SZ];
+	char *enable[] = {"/usr/bin/nanocat",
+			  "--req",
+			  "--connect",
+			  f->control,
+			  "-A",
+			  "--data",
+			  "{\"v\":1,\"type\":\"enable\",\"order\":\"N-1\"}",
+			  NULL};
+	struct proc nanocat;
+
+	if (access(enable[0], X_OK) != 0)
+		skip();
+	start_daemon(f);
+	wait_for(f->daemon.out, "service note: no register has talked", 1);
+	snprintf(out, sizeof(out), "%s/nanocat.out", f->dir);
+	proc_start(&nanocat, enable, false, out);
+	wait_for(out, "\"type\":\"ok\"", 1);
+	proc_stop(&nanocat, SIGKILL);
+	wait_for(f->daemon.out, "link: scan mode on for order N-1", 1);
+	wait_for(f->daemon.out, "screen: ready", 1);
+	assert_int_equal(count_in(f->daemon.out, "screen: register_down"), 0);
+	stop_cleanly(f);
+}
+
 /* The frames vanish: "scanner unavailable" on screen; they return: scanning resumes. */
 static void test_source_vanishes(void **state)
 {
@@ -556,6 +589,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_source_vanishes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_first_boot_notes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_register_gone_pauses_scanning, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_enable_ends_the_silence, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
