@@ -16,9 +16,27 @@
 #define DEG (PHONESIM_PI / 180.0)
 
 const char *const phonesim_categories[] = {
-    "nominal",	    "dark_mode",   "moire",   "glare",	     "reflection", "overexposed",
-    "underexposed", "pwm_banding", "defocus", "motion_blur", "tilt",	   "rotation",
-    "far",	    "mjpeg_noise", "clutter", "finger",	     "negative",   NULL,
+    "nominal",
+    "dark_mode",
+    "moire",
+    "glare",
+    "reflection",
+    "overexposed",
+    "underexposed",
+    "pwm_banding",
+    "defocus",
+    "motion_blur",
+    "tilt",
+    "rotation",
+    "far",
+    "mjpeg_noise",
+    "clutter",
+    "finger",
+    "negative",
+    /* after "negative", so the frames of the categories before it keep
+     * their seeds: a phone tilted 45-60 degrees, turned any way */
+    "steep",
+    NULL,
 };
 
 /* A draw between mild and severe, scaled by severity. */
@@ -222,6 +240,12 @@ int phonesim_scene_random(struct phonesim_scene *sc, const char *cat,
 		double phi = phonesim_rng_range(rng, 0, 2 * PHONESIM_PI);
 		sc->tilt_x = t * cos(phi);
 		sc->tilt_y = t * sin(phi);
+	} else if (is(cat, "steep")) {
+		double t = (45 + 15 * s * phonesim_rng_unit(rng)) * DEG;
+		double phi = phonesim_rng_range(rng, 0, 2 * PHONESIM_PI);
+		sc->tilt_x = t * cos(phi);
+		sc->tilt_y = t * sin(phi);
+		sc->roll = phonesim_rng_range(rng, -PHONESIM_PI, PHONESIM_PI);
 	} else if (is(cat, "rotation")) {
 		sc->roll = phonesim_rng_range(rng, -PHONESIM_PI, PHONESIM_PI);
 	} else if (is(cat, "far")) {
