@@ -42,6 +42,14 @@ struct rule_case {
 	const char *id;		      /* the normalised id the rule gives */
 };
 
+/* UPC-A: no example file reads it (number system 4 is in-store). */
+static const char upca_rules[] = "[rule upc]\n"
+				 "symbologies = upca\n"
+				 "prefix = 4\n"
+				 "length = 12\n"
+				 "charset = 0-9\n"
+				 "check = ean\n";
+
 static const struct rule_case cases[] = {
     {"ean13-instore.rules", "member_ean13", 0, "2400012345676", SCANNER_SYM_EAN13, "0001234567"},
     {"ean13-instore.rules", "cust", 0, "CUST#DEMO-0001", SCANNER_SYM_QR, "DEMO-0001"},
@@ -56,6 +64,7 @@ static const struct rule_case cases[] = {
     {"odoo-client.rules", "client", SCANNER_SYM_QR, "0420000123453", SCANNER_SYM_QR, "0000123453"},
     {"prefix-code39.rules", "member", 0, "MBR-00422", SCANNER_SYM_CODE39, "00422"},
     {"prefix-code39.rules", "member", SCANNER_SYM_QR, "MBR-00422", SCANNER_SYM_QR, "00422"},
+    {upca_rules, "upc", 0, "412345678903", SCANNER_SYM_UPCA, "12345678903"},
 };
 
 /* The example files, each of which must have a case above. */
