@@ -339,7 +339,27 @@ static int64_t cpu_us(void)
 	return clock_us(CLOCK_THREAD_CPUTIME_ID);
 }
 
-/* Engine sink: keeps each new symbol, mapped back to frame coordinates. */
+/* Filters that make bars wider or narrower than they are: the 3x3 minimum
+ * against blooming grows every dark element by a pixel a side. */
+static bool width_distorted(enum pass_filter f)
+{
+	return f == FILTER_ERODE || f == FILTER_ERODE_INVERT;
+}
+
+/* Symbologies whose check cannot catch a misread bar width: EAN/UPC have
+ * one mod-10 digit (a wrong width gives a valid number one time in ten; a
+ * dark-mode EAN-13 member card read through the inverted minimum gave
+ * another member's number), Code 39 and I2/5 often none. Code128's mod-103
+ * check and QR's Reed-Solomon code do. */
+static bool weak_check(enum scanner_symbology type)
+{
+	return type == SCANNER_SYM_EAN13 || type == SCANNER_SYM_EAN8 || type == SCANNER_SYM_UPCA ||
+	       type == SCANNER_SYM_CODE39 || type == SCANNER_SYM_I25;
+}
+
+/* Engine sink: keeps each new symbol, mapped back to frame coordinates;
+ * a weakly checked code read through a width-distorting filter is not
+ * trusted (see weak_check). */
 static int collect_symbol(void *ctx, const struct engine_symbol *sym)
 {
 	struct scanner *s = ctx;
@@ -347,6 +367,8 @@ static int collect_symbol(void *ctx, const struct engine_symbol *sym)
 
 	if (sym->len > SCANNER_MAX_PAYLOAD)
 		return 0; /* larger than any card: not ours, and not kept */
+	if (width_distorted(passes[s->current_pass].filter) && weak_check(sym->type))
+		return 0;
 	for (size_t i = 0; i < r->count; i++) {
 		if (r->symbols[i].type == sym->type && r->symbols[i].len == sym->len &&
 		    !memcmp(r->symbols[i].data, sym->data, sym->len))

@@ -476,6 +476,35 @@ static void test_reset_forgets_the_stream(void **state)
 	scanner_destroy(s);
 }
 
+/*
+ * A dark-mode EAN-13 member card (simulated phone, card 2400012345676) that
+ * the inverted 3x3-minimum pass read as 2400072345616, another valid
+ * number: a width-distorting pass must not report weakly checked codes. Every
+ * pass runs, so a misread by any of them would show.
+ */
+static void test_no_misread_of_weakly_checked_codes(void **state)
+{
+	(void)state;
+	struct scanner_config cfg;
+	struct scanner *s;
+	struct scanner_image img;
+	struct scanner_result r;
+
+	scanner_config_init_default(&cfg);
+	cfg.symbologies = SCANNER_SYM_EAN13;
+	cfg.budget_us = 0;
+	cfg.all_passes = true;
+	assert_int_equal(scanner_create(&cfg, &s), 0);
+	assert_int_equal(scanner_image_load(CUSTSCAN_FIXTURES "/misread/dark-ean13.png", &img), 0);
+	struct scanner_frame f = scanner_image_frame(&img, 0, 0);
+	assert_int_equal(scanner_decode(s, &f, &r), 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.symbols[0].len, 13);
+	assert_memory_equal(r.symbols[0].data, "2400012345676", 13);
+	scanner_image_release(&img);
+	scanner_destroy(s);
+}
+
 static void test_config_is_checked(void **state)
 {
 	(void)state;
@@ -508,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(test_live_spreads_costly_passes_over_frames),
 	    cmocka_unit_test(test_budget_stops_the_cascade),
 	    cmocka_unit_test(test_costly_passes_run_on_unread_codes),
+	    cmocka_unit_test(test_no_misread_of_weakly_checked_codes),
 	    cmocka_unit_test(test_tracked_pass_reads_the_next_frame),
 	    cmocka_unit_test_setup_teardown(test_every_code_is_reported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trim_and_read_again, setup, teardown),
