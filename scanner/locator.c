@@ -358,7 +358,28 @@ static bool cross_check(const struct locator *loc, int w, int h, int x, int y, i
 	return true;
 }
 
-static void add_candidate(struct locator *loc, double x, double y, double module, bool inverted)
+/*
+ * Drops the candidates that can no longer become finders: seen on fewer
+ * than MIN_HITS scanlines and left behind by the scan (row, going down, is
+ * more than their core's height below their centre). Texture at the top of
+ * a frame (noise on a dark counter, small print) otherwise fills the list
+ * before the scan reaches a code lower down.
+ */
+static void prune_candidates(struct locator *loc, int row)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < loc->n_cand; i++) {
+		const struct locator_finder *f = &loc->cand[i];
+		if (f->hits < MIN_HITS && row - f->center.y > 3 * f->module + 2)
+			continue;
+		loc->cand[kept++] = *f;
+	}
+	loc->n_cand = kept;
+}
+
+static void add_candidate(struct locator *loc, double x, double y, double module, bool inverted,
+			  int row)
 {
 	for (size_t i = 0; i < loc->n_cand; i++) {
 		struct locator_finder *f = &loc->cand[i];
@@ -374,7 +395,10 @@ static void add_candidate(struct locator *loc, double x, double y, double module
 			return;
 		}
 	}
-	if (loc->n_cand < sizeof(loc->cand) / sizeof(loc->cand[0])) {
+	size_t cap = sizeof(loc->cand) / sizeof(loc->cand[0]);
+	if (loc->n_cand == cap)
+		prune_candidates(loc, row);
+	if (loc->n_cand < cap) {
 		loc->cand[loc->n_cand++] = (struct locator_finder){
 		    .center = {x, y}, .module = module, .hits = 1, .inverted = inverted};
 	}
@@ -395,7 +419,7 @@ static void test_candidate(struct locator *loc, int w, int h, const int r[5], in
 	int y2 = (int)(y + cy);
 	if (!cross_check(loc, w, h, x, y2, 1, 0, core, max_run, &cx, &module_h2))
 		return;
-	add_candidate(loc, x + cx, y2 + (cy - (int)cy), (module_h2 + module_v) / 2, core == 0);
+	add_candidate(loc, x + cx, y2 + (cy - (int)cy), (module_h2 + module_v) / 2, core == 0, y);
 }
 
 static void scan_finders(struct locator *loc, int w, int h)

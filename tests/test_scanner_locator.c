@@ -343,6 +343,57 @@ static void test_moved_pass_reads_version1_under_perspective(void **state)
 	scanner_destroy(live);
 }
 
+/*
+ * Texture above a code (noise on a dark counter, small print) must not use up
+ * the finder candidates before the scan reaches the code: a frame whose top
+ * is covered with tiny finder-like marks (1 px modules, each met by a single
+ * scanline, so never a finder), the card below.
+ */
+static void test_texture_above_does_not_hide_the_code(void **state)
+{
+	struct fixture *f = *state;
+	struct phonesim_scene sc;
+	struct scanner_image card, img;
+	char id[CUSTID_ID_BUFSZ];
+	struct custid_syntax syntax;
+	struct scanner_result r;
+	const int texture_rows = 240; /* 720 rows in all: every other row scanned */
+
+	make_scene(&sc, PHONESIM_QR, false, "CUST#Below-The-Marks", 0, 0, 0, 5, 11);
+	assert_int_equal(scanner_image_init(&card, sc.width, sc.height), 0);
+	assert_int_equal(phonesim_render(&sc, 7, &card), 0);
+	assert_int_equal(scanner_image_init(&img, sc.width, sc.height + texture_rows), 0);
+	memset(img.luma, 220, (size_t)img.width * texture_rows);
+	/* 7x7 marks: dark ring, light ring, dark 3x3 core starting on an odd
+	 * row, so one even (scanned) row crosses the core */
+	for (int by = 1; by + 7 < texture_rows; by += 10) {
+		for (int bx = 2; bx + 7 < img.width; bx += 10) {
+			for (int y = 0; y < 7; y++) {
+				for (int x = 0; x < 7; x++) {
+					int ring = x < y ? x : y;
+					ring = ring < 6 - x ? ring : 6 - x;
+					ring = ring < 6 - y ? ring : 6 - y;
+					img.luma[(size_t)(by + y) * img.width + bx + x] =
+					    ring == 1 ? 220 : 30;
+				}
+			}
+		}
+	}
+	memcpy(img.luma + (size_t)texture_rows * img.width, card.luma,
+	       (size_t)card.width * card.height);
+	struct scanner_frame frame = scanner_image_frame(&img, 0, 0);
+	assert_int_equal(locator_find(f->locator, &frame, &f->result), 0);
+	assert_true(f->result.n_codes >= 1);
+	assert_int_equal(scanner_decode(f->located_only, &frame, &r), 0);
+	custid_syntax_init_default(&syntax);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(custid_validate(&syntax, r.symbols[0].data, r.symbols[0].len, id),
+			 CUSTID_OK);
+	assert_string_equal(id, "Below-The-Marks");
+	scanner_image_release(&img);
+	scanner_image_release(&card);
+}
+
 static void test_perspective_map_roundtrip(void **state)
 {
 	(void)state;
@@ -362,6 +413,7 @@ int main(void)
 	    cmocka_unit_test(test_no_code_no_result),
 	    cmocka_unit_test(test_perspective_map_roundtrip),
 	    cmocka_unit_test(test_move_fourth_corner),
+	    cmocka_unit_test(test_texture_above_does_not_hide_the_code),
 	    cmocka_unit_test(test_fit_scales_recovers_perspective),
 	    cmocka_unit_test(test_moved_pass_reads_version1_under_perspective),
 	};
