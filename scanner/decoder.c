@@ -587,17 +587,36 @@ static void note_located(struct scanner *s, const struct scanner_frame *frame, i
 	}
 }
 
+/* Whether the centre of inner lies in outer: the same code, found again
+ * (at another scale, or read by a pass). */
+static bool holds_centre(const struct pp_rect *outer, const struct pp_rect *inner)
+{
+	int cx = (inner->x0 + inner->x1) / 2, cy = (inner->y0 + inner->y1) / 2;
+	return cx >= outer->x0 && cx < outer->x1 && cy >= outer->y0 && cy < outer->y1;
+}
+
+/* Whether a symbol read so far covers the centre of box. */
+static bool box_read(const struct scanner *s, const struct pp_rect *box)
+{
+	const struct scanner_result *r = s->result;
+
+	for (size_t k = 0; k < r->count; k++) {
+		const struct scanner_symbol *y = &r->symbols[k];
+		struct pp_rect sym = {y->x0, y->y0, y->x1, y->y1};
+		if (holds_centre(&sym, box))
+			return true;
+	}
+	return false;
+}
+
 /* Keeps a located candidate's box, once. */
 static void note_candidate(struct scanner *s, struct pp_rect box)
 {
 	int cap = (int)(sizeof(s->candidates) / sizeof(s->candidates[0]));
 
-	for (int i = 0; i < s->n_candidates; i++) {
-		const struct pp_rect *c = &s->candidates[i];
-		int cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
-		if (cx >= c->x0 && cx < c->x1 && cy >= c->y0 && cy < c->y1)
-			return; /* the same code, found again (e.g. at another scale) */
-	}
+	for (int i = 0; i < s->n_candidates; i++)
+		if (holds_centre(&s->candidates[i], &box))
+			return;
 	if (s->n_candidates < cap)
 		s->candidates[s->n_candidates++] = box;
 }
@@ -605,19 +624,9 @@ static void note_candidate(struct scanner *s, struct pp_rect box)
 /* Whether a located candidate has no symbol read over its centre yet. */
 static bool unread_candidate(const struct scanner *s)
 {
-	const struct scanner_result *r = s->result;
-
-	for (int i = 0; i < s->n_candidates; i++) {
-		const struct pp_rect *c = &s->candidates[i];
-		int cx = (c->x0 + c->x1) / 2, cy = (c->y0 + c->y1) / 2;
-		bool read = false;
-		for (size_t k = 0; k < r->count && !read; k++) {
-			const struct scanner_symbol *y = &r->symbols[k];
-			read = cx >= y->x0 && cx < y->x1 && cy >= y->y0 && cy < y->y1;
-		}
-		if (!read)
+	for (int i = 0; i < s->n_candidates; i++)
+		if (!box_read(s, &s->candidates[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -661,19 +670,12 @@ static bool live_budget(const struct scanner *s)
  */
 static bool unread_box(const struct scanner *s, const struct scanner_frame *f, struct pp_rect *out)
 {
-	const struct scanner_result *r = s->result;
 	bool any = false;
 	struct pp_rect u = {0, 0, 0, 0};
 
 	for (int i = 0; i < s->n_candidates; i++) {
 		const struct pp_rect *c = &s->candidates[i];
-		int cx = (c->x0 + c->x1) / 2, cy = (c->y0 + c->y1) / 2;
-		bool read = false;
-		for (size_t k = 0; k < r->count && !read; k++) {
-			const struct scanner_symbol *y = &r->symbols[k];
-			read = cx >= y->x0 && cx < y->x1 && cy >= y->y0 && cy < y->y1;
-		}
-		if (read)
+		if (box_read(s, c))
 			continue;
 		if (!any) {
 			u = *c;
@@ -701,33 +703,16 @@ static void keep_unread(struct scanner *s, const struct locator_code *code, int 
 			struct pp_rect box)
 {
 	int cap = (int)(sizeof(s->unread) / sizeof(s->unread[0]));
-	int cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
 
-	for (int i = 0; i < s->n_unread; i++) {
-		const struct pp_rect *b = &s->unread[i].box;
-		if (cx >= b->x0 && cx < b->x1 && cy >= b->y0 && cy < b->y1)
+	for (int i = 0; i < s->n_unread; i++)
+		if (holds_centre(&s->unread[i].box, &box))
 			return; /* the same code, located at another scale */
-	}
 	if (s->n_unread < cap) {
 		s->unread[s->n_unread].code = *code;
 		s->unread[s->n_unread].factor = factor;
 		s->unread[s->n_unread].box = box;
 		s->n_unread++;
 	}
-}
-
-/* Whether a symbol read so far covers the centre of box. */
-static bool box_read(const struct scanner *s, const struct pp_rect *box)
-{
-	const struct scanner_result *r = s->result;
-	int cx = (box->x0 + box->x1) / 2, cy = (box->y0 + box->y1) / 2;
-
-	for (size_t k = 0; k < r->count; k++) {
-		const struct scanner_symbol *y = &r->symbols[k];
-		if (cx >= y->x0 && cx < y->x1 && cy >= y->y0 && cy < y->y1)
-			return true;
-	}
-	return false;
 }
 
 /*

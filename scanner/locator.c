@@ -119,9 +119,42 @@ struct locator_point locator_map(const struct locator_perspective *p, double u, 
 }
 
 /*
+ * Solves the n x n linear system whose rows are the first n columns of m's
+ * rows, the right-hand side in column n, by Gauss-Jordan elimination with
+ * partial pivoting, into x[0..n). m is used up. Returns -1 if singular.
+ */
+static int solve_linear(double m[][9], int n, double *x)
+{
+	for (int col = 0; col < n; col++) {
+		int pivot = col;
+		for (int r = col + 1; r < n; r++)
+			if (fabs(m[r][col]) > fabs(m[pivot][col]))
+				pivot = r;
+		if (fabs(m[pivot][col]) < 1e-12)
+			return -1;
+		if (pivot != col) {
+			double tmp[9];
+			memcpy(tmp, m[col], sizeof(tmp));
+			memcpy(m[col], m[pivot], sizeof(tmp));
+			memcpy(m[pivot], tmp, sizeof(tmp));
+		}
+		for (int r = 0; r < n; r++) {
+			if (r == col)
+				continue;
+			double f = m[r][col] / m[col][col];
+			for (int k = col; k <= n; k++)
+				m[r][k] -= f * m[col][k];
+		}
+	}
+	for (int i = 0; i < n; i++)
+		x[i] = m[i][n] / m[i][i];
+	return 0;
+}
+
+/*
  * Fits the perspective that sends module coordinates src[i] to frame pixels
  * dst[i], i < 4: eight linear equations in the eight coefficients, solved by
- * Gaussian elimination with partial pivoting. Returns -1 if degenerate.
+ * solve_linear. Returns -1 if degenerate.
  */
 static int perspective_fit(struct locator_perspective *p, const struct locator_point src[4],
 			   const struct locator_point dst[4])
@@ -135,30 +168,7 @@ static int perspective_fit(struct locator_perspective *p, const struct locator_p
 		memcpy(m[2 * i], r0, sizeof(r0));
 		memcpy(m[2 * i + 1], r1, sizeof(r1));
 	}
-	for (int col = 0; col < 8; col++) {
-		int pivot = col;
-		for (int r = col + 1; r < 8; r++)
-			if (fabs(m[r][col]) > fabs(m[pivot][col]))
-				pivot = r;
-		if (fabs(m[pivot][col]) < 1e-12)
-			return -1;
-		if (pivot != col) {
-			double tmp[9];
-			memcpy(tmp, m[col], sizeof(tmp));
-			memcpy(m[col], m[pivot], sizeof(tmp));
-			memcpy(m[pivot], tmp, sizeof(tmp));
-		}
-		for (int r = 0; r < 8; r++) {
-			if (r == col)
-				continue;
-			double f = m[r][col] / m[col][col];
-			for (int k = col; k < 9; k++)
-				m[r][k] -= f * m[col][k];
-		}
-	}
-	for (int i = 0; i < 8; i++)
-		p->c[i] = m[i][8] / m[i][i];
-	return 0;
+	return solve_linear(m, 8, p->c);
 }
 
 /* Bilinear sample of the frame at (x, y), pixel centres at +0.5; false
@@ -1100,27 +1110,6 @@ int locator_move_fourth(const struct locator_code *code, double du, double dv,
 	return 0;
 }
 
-/* Solves the 3x3 system m x = r by Cramer's rule; -1 if singular. */
-static int solve3(const double m[3][3], const double r[3], double x[3])
-{
-	double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-		     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-		     m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-	if (fabs(det) < 1e-12)
-		return -1;
-	for (int k = 0; k < 3; k++) {
-		double t[3][3];
-		memcpy(t, m, sizeof(t));
-		for (int i = 0; i < 3; i++)
-			t[i][k] = r[i];
-		x[k] = (t[0][0] * (t[1][1] * t[2][2] - t[1][2] * t[2][1]) -
-			t[0][1] * (t[1][0] * t[2][2] - t[1][2] * t[2][0]) +
-			t[0][2] * (t[1][0] * t[2][1] - t[1][1] * t[2][0])) /
-		       det;
-	}
-	return 0;
-}
-
 int locator_fit_scales(const struct locator_code *code, struct locator_code *out)
 {
 	double n = code->size;
@@ -1133,25 +1122,24 @@ int locator_fit_scales(const struct locator_code *code, struct locator_code *out
 	 * g u + h v + 1), so w_b / w_a = (m_a / m_b)^(2/3), likewise for c:
 	 * two linear equations in g and h. */
 	double rb = pow(m[0] / m[1], 2.0 / 3), rc = pow(m[0] / m[2], 2.0 / 3);
-	double a11 = u[1] - rb * u[0], a12 = v[1] - rb * v[0], b1 = rb - 1;
-	double a21 = u[2] - rc * u[0], a22 = v[2] - rc * v[0], b2 = rc - 1;
-	double det = a11 * a22 - a12 * a21;
-	if (fabs(det) < 1e-12)
+	double gh_sys[2][9] = {{u[1] - rb * u[0], v[1] - rb * v[0], rb - 1},
+			       {u[2] - rc * u[0], v[2] - rc * v[0], rc - 1}};
+	double gh[2];
+	if (solve_linear(gh_sys, 2, gh))
 		return -1;
-	double g = (b1 * a22 - a12 * b2) / det, h = (a11 * b2 - a21 * b1) / det;
+	double g = gh[0], h = gh[1];
 	/* then x w = a u + b v + c and y w = d u + e v + f at the finders */
-	double sys[3][3], rx[3], ry[3], abc[3], def[3];
+	double x_sys[3][9], y_sys[3][9], abc[3], def[3];
 	for (int i = 0; i < 3; i++) {
 		double w = g * u[i] + h * v[i] + 1;
 		if (w <= 0.05)
 			return -1; /* the plane would fold behind the camera */
-		sys[i][0] = u[i];
-		sys[i][1] = v[i];
-		sys[i][2] = 1;
-		rx[i] = code->finders[i].x * w;
-		ry[i] = code->finders[i].y * w;
+		double xr[9] = {u[i], v[i], 1, code->finders[i].x * w};
+		double yr[9] = {u[i], v[i], 1, code->finders[i].y * w};
+		memcpy(x_sys[i], xr, sizeof(xr));
+		memcpy(y_sys[i], yr, sizeof(yr));
 	}
-	if (solve3(sys, rx, abc) || solve3(sys, ry, def))
+	if (solve_linear(x_sys, 3, abc) || solve_linear(y_sys, 3, def))
 		return -1;
 	*out = *code;
 	out->map =
