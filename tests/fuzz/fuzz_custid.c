@@ -8,19 +8,11 @@
  */
 #include "scanner/custid.h"
 
+#include "fuzz_check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Like assert(), but also in builds with NDEBUG. */
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__,       \
-				#cond);                                                            \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 /* Characters no id may ever contain (custid.h), besides non-printable bytes. */
 static const char never_allowed[] = " \"'`\\#{}[]:,;&|$<>()*?!~^%";
