@@ -28,8 +28,19 @@
 #define RUN_TOLERANCE 0.6
 /* Candidates seen on fewer scanlines than this are noise. */
 #define MIN_HITS 2
-/* Triples fitted as codes per frame, best geometry first. */
-#define MAX_FITTED 16
+/* Triples fitted as codes per frame: at most MAX_FITTED that fit. Textures
+ * of rings or dots (fabrics, perforated metal) give dozens of finder-like
+ * blobs whose triples all fail the timing test, at tens of microseconds a
+ * fit, so only the triples of the TOP_FINDERS finders seen on the most
+ * scanlines, and then MAX_FIT_ATTEMPTS more in order of their geometry, are
+ * fitted. A code's own finders are usually among the most seen; under
+ * strong perspective a tidier triangle of stray blobs often outranks them
+ * on geometry alone. */
+#define MAX_FITTED	 16
+#define TOP_FINDERS	 6
+#define MAX_FIT_ATTEMPTS 64
+/* Triples kept for sorting, before the fitting. */
+#define MAX_TRIPLES 512
 /* Codes whose timing patterns match worse than this are not codes. */
 #define MIN_TIMING 0.7
 /* How much the alignment pattern may still raise the timing score of the
@@ -48,6 +59,8 @@ struct locator {
 	size_t small_cap;
 	struct bar_cell *cells; /* structure tensor per cell of small */
 	size_t cell_cap;
+	uint32_t *profile; /* a bar region's cross-section and its running sum */
+	size_t profile_cap;
 };
 
 int locator_create(struct locator **out)
@@ -70,6 +83,7 @@ void locator_destroy(struct locator *loc)
 	free(loc->block_max);
 	free(loc->small);
 	free(loc->cells);
+	free(loc->profile);
 	free(loc);
 }
 
@@ -704,6 +718,7 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
 	code->corners[2] = locator_map(&code->map, n, n);
 	code->corners[3] = locator_map(&code->map, 0, n);
 	code->confidence = timing * (score < 1 ? 1 - score / 2 : 0.5);
+
 	*timing_out = timing;
 	return true;
 }
@@ -712,6 +727,8 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
  * its longest side, for the order triples are fitted in (not for the
  * confidence: of two corners for the same finders, the timing decides). */
 #define OTHER_CORNER_PENALTY 0.3
+/* Taken off the order of the triples of the most seen finders: fitted first. */
+#define TOP_FIRST 100.0
 
 /*
  * Whether finders a (as the corner), *b and *c make a plausible code
@@ -720,14 +737,14 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
  * the code's u axis (right) and c along v (down), and sets *score (lower is
  * better).
  */
-static bool triple_shape(const struct locator_finder *f, int a, int *b, int *c, double mn,
-			 double mx, double *score)
+static bool triple_shape(const struct locator_finder *f, double side[][LOCATOR_MAX_FINDERS], int a,
+			 int *b, int *c, double mn, double mx, double *score)
 {
 	struct locator_point pa = f[a].center, pb = f[*b].center, pc = f[*c].center;
 	double ux = pb.x - pa.x, uy = pb.y - pa.y;
 	double vx = pc.x - pa.x, vy = pc.y - pa.y;
-	double cosine = fabs(ux * vx + uy * vy) / (hypot(ux, uy) * hypot(vx, vy) + 1e-9);
-	double d1 = dist(pa, pb), d2 = dist(pa, pc);
+	double d1 = side[a][*b], d2 = side[a][*c];
+	double cosine = fabs(ux * vx + uy * vy) / (d1 * d2 + 1e-9);
 	double ratio = d1 > d2 ? d1 / d2 : d2 / d1;
 	double modules = (d1 + d2) / 2 / ((mn + mx) / 2);
 
@@ -742,17 +759,48 @@ static bool triple_shape(const struct locator_finder *f, int a, int *b, int *c, 
 	return true;
 }
 
+/*
+ * Whether finders i and j can belong to one code: the same colour, module
+ * sizes within a factor of two, and a distance that fits some code's side
+ * or diagonal (triple_shape's bounds, with its side ratio and the diagonal's
+ * square root of two). Sets side[i][j] and side[j][i] to the distance.
+ */
+static bool pair_plausible(const struct locator_finder *f, size_t i, size_t j,
+			   double side[][LOCATOR_MAX_FINDERS])
+{
+	double dx = f[i].center.x - f[j].center.x, dy = f[i].center.y - f[j].center.y;
+	double d = sqrt(dx * dx + dy * dy);
+	double mn = fmin(f[i].module, f[j].module), mx = fmax(f[i].module, f[j].module);
+
+	side[i][j] = side[j][i] = d;
+	if (f[i].inverted != f[j].inverted || mx > 2 * mn)
+		return false;
+	/* triple_shape wants (d1 + d2) / 2 of 10..190 modules of a size
+	 * between mn / 2 and 2 mx: each side then lies within a factor 2.2
+	 * of that mean, the diagonal within 1.42 x 2 of it */
+	double modules_lo = d / (2 * mx), modules_hi = d / (mn / 2);
+	return modules_hi >= 10 / 2.2 && modules_lo <= 190 * 2.2 * 1.42;
+}
+
 static void group_codes(const struct locator *loc, int w, int h, struct locator_result *res)
 {
-	struct triple triples[256] = {{0}};
-	size_t nt = 0;
+	struct triple triples[MAX_TRIPLES];
+	size_t nt = 0, n_top = 0, n = res->n_finders;
 	const struct locator_finder *f = res->finders;
+	double side[LOCATOR_MAX_FINDERS][LOCATOR_MAX_FINDERS];
+	bool pair[LOCATOR_MAX_FINDERS][LOCATOR_MAX_FINDERS];
 
-	for (size_t i = 0; i < res->n_finders; i++) {
-		for (size_t j = i + 1; j < res->n_finders; j++) {
-			for (size_t k = j + 1; k < res->n_finders; k++) {
-				if (f[i].inverted != f[j].inverted ||
-				    f[i].inverted != f[k].inverted)
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			pair[i][j] = pair_plausible(f, i, j, side);
+	/* the finder seen least, k, outermost: the triples of the most seen
+	 * come first and are never crowded out of the array */
+	for (size_t k = 2; k < n; k++) {
+		for (size_t j = 1; j < k; j++) {
+			if (!pair[j][k])
+				continue;
+			for (size_t i = 0; i < j; i++) {
+				if (!pair[i][j] || !pair[i][k])
 					continue;
 				double mn = fmin(f[i].module, fmin(f[j].module, f[k].module));
 				double mx = fmax(f[i].module, fmax(f[j].module, f[k].module));
@@ -767,10 +815,9 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 				double longest = -1;
 				int diagonal = 0;
 				for (int a = 0; a < 3; a++) {
-					double side = dist(f[idx[(a + 1) % 3]].center,
-							   f[idx[(a + 2) % 3]].center);
-					if (side > longest) {
-						longest = side;
+					double d = side[idx[(a + 1) % 3]][idx[(a + 2) % 3]];
+					if (d > longest) {
+						longest = d;
 						diagonal = a;
 					}
 				}
@@ -778,10 +825,14 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 					int a = idx[corner], b = idx[(corner + 1) % 3],
 					    c = idx[(corner + 2) % 3];
 					double shape;
-					if (!triple_shape(f, a, &b, &c, mn, mx, &shape))
+					if (!triple_shape(f, side, a, &b, &c, mn, mx, &shape))
 						continue;
 					double order =
 					    shape + (corner != diagonal ? OTHER_CORNER_PENALTY : 0);
+					if (k < TOP_FINDERS) {
+						order -= TOP_FIRST;
+						n_top++;
+					}
 					if (nt < sizeof(triples) / sizeof(triples[0]))
 						triples[nt++] =
 						    (struct triple){a, b, c, shape, order};
@@ -801,10 +852,11 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 		bool dropped;
 	} fitted[MAX_FITTED];
 	size_t nf = 0;
-	for (size_t t = 0; t < nt && nf < MAX_FITTED; t++) {
-		if (make_code(loc, w, h, &f[triples[t].a], &f[triples[t].b], &f[triples[t].c],
-			      triples[t].shape, &fitted[nf].code, &fitted[nf].timing)) {
-			fitted[nf].triple = &triples[t];
+	for (size_t t = 0; t < nt && t < n_top + MAX_FIT_ATTEMPTS && nf < MAX_FITTED; t++) {
+		const struct triple *tr = &triples[t];
+		if (make_code(loc, w, h, &f[tr->a], &f[tr->b], &f[tr->c], tr->shape,
+			      &fitted[nf].code, &fitted[nf].timing)) {
+			fitted[nf].triple = tr;
 			fitted[nf].dropped = false;
 			nf++;
 		}
@@ -987,6 +1039,84 @@ static bool bar_region(struct locator *loc, int cw, int ch, int seed, int factor
 	return true;
 }
 
+static int compare_u32(const void *x, const void *y)
+{
+	uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
+	return (p > q) - (p < q);
+}
+
+/* Rows across the middle of a bar region averaged into its cross-section. */
+#define BAR_PROFILE_ROWS 5
+/* Fewest bars and spaces a Code128 symbol shows: start, one character,
+ * check character and stop hold 13 bars. */
+#define BAR_MIN_RUNS 24
+/* Least ratio of the widest tenth of a region's runs to the narrowest. */
+#define BAR_MIN_SPREAD 2.2
+
+/*
+ * Whether the bars of a region vary in width as a code's do. Code128 draws
+ * bars and spaces of one to four modules, and its start and stop characters
+ * hold elements of three and four, so across the region's middle the widest
+ * tenth of the runs is several times the narrowest tenth; the gratings of
+ * fabrics, blinds, meshes and woven papers are nearly even. Such a region
+ * would otherwise set the whole cascade off on every frame it is in view.
+ */
+static int bars_vary(struct locator *loc, const struct scanner_frame *f,
+		     const struct locator_bars *bars, bool *vary)
+{
+	int w = locator_bars_width(bars);
+	size_t need = 2 * (size_t)w + 1;
+	if (need > loc->profile_cap) {
+		uint32_t *p = realloc(loc->profile, need * sizeof(*p));
+		if (!p)
+			return SCANNER_ERR_NOMEM;
+		loc->profile = p;
+		loc->profile_cap = need;
+	}
+	uint32_t *profile = loc->profile, *sum = loc->profile + w;
+	double ux = cos(bars->angle), uy = sin(bars->angle);
+	for (int x = 0; x < w; x++) {
+		unsigned acc = 0;
+		for (int r = 0; r < BAR_PROFILE_ROWS; r++) {
+			double v = bars->height * (0.25 + 0.5 * (r + 0.5) / BAR_PROFILE_ROWS);
+			uint8_t px = 255;
+			sample(f, bars->origin.x + (x + 0.5) * ux - v * uy,
+			       bars->origin.y + (x + 0.5) * uy + v * ux, &px);
+			acc += px;
+		}
+		profile[x] = acc;
+	}
+	/* dark where below the mean of a window of about a sixteenth of the
+	 * region: a few characters, wide enough to hold bars and spaces */
+	int half = w / 32 > 4 ? w / 32 : 4;
+	sum[0] = 0;
+	for (int x = 0; x < w; x++)
+		sum[x + 1] = sum[x] + profile[x];
+	/* run lengths, written over the profile behind the scan */
+	int n_runs = 0, len = 0;
+	bool dark = false;
+	for (int x = 0; x < w; x++) {
+		int lo = x - half < 0 ? 0 : x - half, hi = x + half + 1 > w ? w : x + half + 1;
+		bool d = (uint64_t)profile[x] * (unsigned)(hi - lo) < (uint64_t)(sum[hi] - sum[lo]);
+		if (x > 0 && d != dark) {
+			profile[n_runs++] = (uint32_t)len;
+			len = 0;
+		}
+		dark = d;
+		len++;
+	}
+	/* the first run and the one still open touch the region's ends */
+	*vary = false;
+	if (n_runs - 1 < BAR_MIN_RUNS)
+		return 0;
+	uint32_t *runs = profile + 1;
+	n_runs--;
+	qsort(runs, (size_t)n_runs, sizeof(*runs), compare_u32);
+	uint32_t narrow = runs[n_runs / 10], wide = runs[n_runs - 1 - n_runs / 10];
+	*vary = wide >= BAR_MIN_SPREAD * (narrow ? narrow : 1);
+	return 0;
+}
+
 static int find_bars(struct locator *loc, const struct scanner_frame *f, struct locator_result *res)
 {
 	int long_side = f->width > f->height ? f->width : f->height;
@@ -1015,7 +1145,13 @@ static int find_bars(struct locator *loc, const struct scanner_frame *f, struct 
 	for (int c = 0; c < cw * ch && res->n_bars < LOCATOR_MAX_BARS; c++) {
 		if (loc->cells[c].bar != 1)
 			continue;
-		if (bar_region(loc, cw, ch, c, factor, &res->bars[res->n_bars]))
+		bool vary = false;
+		if (!bar_region(loc, cw, ch, c, factor, &res->bars[res->n_bars]))
+			continue;
+		rc = bars_vary(loc, f, &res->bars[res->n_bars], &vary);
+		if (rc)
+			return rc;
+		if (vary)
 			res->n_bars++;
 	}
 	return 0;

@@ -394,6 +394,98 @@ static void test_texture_above_does_not_hide_the_code(void **state)
 	scanner_image_release(&card);
 }
 
+/* Paints a finder-like mark (dark ring, light ring, dark 3x3 core) of
+ * module m pixels with its top-left corner at (x0, y0). */
+static void paint_mark(struct scanner_image *img, int x0, int y0, int m)
+{
+	for (int y = 0; y < 7 * m; y++) {
+		for (int x = 0; x < 7 * m; x++) {
+			int mx = x / m, my = y / m;
+			int ring = mx < my ? mx : my;
+			ring = ring < 6 - mx ? ring : 6 - mx;
+			ring = ring < 6 - my ? ring : 6 - my;
+			img->luma[(size_t)(y0 + y) * img->width + x0 + x] = ring == 1 ? 220 : 30;
+		}
+	}
+}
+
+/*
+ * A card beside a field of finder-like marks (a dotted fabric, perforated
+ * metal): the marks make hundreds of tidy triples, every one of which fails
+ * the timing test, and the locator fits only so many per frame. The card's
+ * own three finders must still get their turn.
+ */
+static void test_card_beside_finder_texture(void **state)
+{
+	struct fixture *f = *state;
+	struct phonesim_scene sc;
+	struct scanner_image img;
+	struct scanner_result r;
+	struct custid_syntax syntax;
+	char id[CUSTID_ID_BUFSZ];
+
+	make_scene(&sc, PHONESIM_QR, false, "CUST#Beside-The-Dots", 0, 0, 0, 4, 12);
+	sc.cx = 470;
+	assert_true(phonesim_code_visible(&sc));
+	assert_int_equal(scanner_image_init(&img, sc.width, sc.height), 0);
+	assert_int_equal(phonesim_render(&sc, 7, &img), 0);
+	/* 6 x 9 marks of 3 px modules on the left: in a perfect grid, so in
+	 * triangles at least as tidy as the card's own */
+	for (int y = 0; y < img.height; y++)
+		memset(img.luma + (size_t)y * img.width, 220, 320);
+	for (int y = 0; y < 9; y++)
+		for (int x = 0; x < 6; x++)
+			paint_mark(&img, 10 + 50 * x, 10 + 50 * y, 3);
+	struct scanner_frame frame = scanner_image_frame(&img, 0, 0);
+	assert_int_equal(locator_find(f->locator, &frame, &f->result), 0);
+	assert_true(f->result.n_finders >= 40);
+	assert_int_equal(scanner_decode(f->located_only, &frame, &r), 0);
+	custid_syntax_init_default(&syntax);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(custid_validate(&syntax, r.symbols[0].data, r.symbols[0].len, id),
+			 CUSTID_OK);
+	assert_string_equal(id, "Beside-The-Dots");
+	scanner_image_release(&img);
+}
+
+/*
+ * Even gratings (blinds, meshes, striped fabric) have the parallel edges of
+ * a bar code but not its bars of one to four modules: they are no bar
+ * region, whatever their angle, stripe width or blur, while a Code128 card
+ * in the same frame still is.
+ */
+static void test_even_grating_is_not_bars(void **state)
+{
+	struct fixture *f = *state;
+	struct scanner_image img;
+
+	for (int angle = 0; angle < 180; angle += 45) {
+		for (int period = 4; period <= 10; period += 3) {
+			double a = angle * M_PI / 180, ca = cos(a), sa = sin(a);
+			assert_int_equal(scanner_image_init(&img, 640, 480), 0);
+			for (int y = 0; y < img.height; y++) {
+				for (int x = 0; x < img.width; x++) {
+					double u = (x - 320) * ca + (y - 240) * sa;
+					double v = -(x - 320) * sa + (y - 240) * ca;
+					bool in = fabs(u) < 200 && fabs(v) < 120;
+					/* a soft-edged stripe: a sine, clipped */
+					double s = sin(2 * M_PI * u / period) * 1.6;
+					s = s > 1 ? 1 : s < -1 ? -1 : s;
+					img.luma[(size_t)y * img.width + x] =
+					    (uint8_t)(in ? 125 + 95 * s : 200);
+				}
+			}
+			struct scanner_frame frame = scanner_image_frame(&img, 0, 0);
+			assert_int_equal(locator_find(f->locator, &frame, &f->result), 0);
+			if (f->result.n_bars)
+				print_error("angle %d period %d: %zu bar regions\n", angle, period,
+					    f->result.n_bars);
+			assert_int_equal(f->result.n_bars, 0);
+			scanner_image_release(&img);
+		}
+	}
+}
+
 static void test_perspective_map_roundtrip(void **state)
 {
 	(void)state;
@@ -414,6 +506,8 @@ int main(void)
 	    cmocka_unit_test(test_perspective_map_roundtrip),
 	    cmocka_unit_test(test_move_fourth_corner),
 	    cmocka_unit_test(test_texture_above_does_not_hide_the_code),
+	    cmocka_unit_test(test_card_beside_finder_texture),
+	    cmocka_unit_test(test_even_grating_is_not_bars),
 	    cmocka_unit_test(test_fit_scales_recovers_perspective),
 	    cmocka_unit_test(test_moved_pass_reads_version1_under_perspective),
 	};
