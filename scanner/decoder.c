@@ -199,6 +199,18 @@ struct scanner {
 	int n_unread;
 	uint8_t *rectified;
 	size_t rectified_cap;
+	/* A blurred bar region read from its profiles (decode_bar_widths):
+	 * profile, deblurred copy, deblur scratch (2), edges, each bar_cap
+	 * floats; extrema and widths, bar_cap + 1 each. */
+	float *bar_buf;
+	int *bar_ext;
+	unsigned *bar_widths;
+	size_t bar_cap;
+	/* The first payload a profile read, kept until another profile
+	 * confirms it. */
+	uint8_t bar_read[SCANNER_MAX_PAYLOAD];
+	size_t bar_read_len;
+	bool bar_confirmed;
 	uint8_t payloads[SCANNER_MAX_SYMBOLS][SCANNER_MAX_PAYLOAD];
 };
 
@@ -250,6 +262,9 @@ void scanner_destroy(struct scanner *s)
 	s->engine_ops->destroy(s->engine);
 	locator_destroy(s->locator);
 	free(s->rectified);
+	free(s->bar_buf);
+	free(s->bar_ext);
+	free(s->bar_widths);
 	free(s->int_sqsum);
 	free(s->int_sum);
 	free(s->filter_buf);
@@ -278,6 +293,13 @@ void scanner_trim(struct scanner *s)
 	free(s->int_sum);
 	free(s->int_sqsum);
 	free(s->rectified);
+	free(s->bar_buf);
+	free(s->bar_ext);
+	free(s->bar_widths);
+	s->bar_buf = NULL;
+	s->bar_ext = NULL;
+	s->bar_widths = NULL;
+	s->bar_cap = 0;
 	s->pass_buf = s->filter_buf = s->rectified = NULL;
 	s->int_sum = NULL;
 	s->int_sqsum = NULL;
@@ -554,6 +576,130 @@ static int decode_rectified(struct scanner *s, const uint8_t *img, int w, int h,
 	int n = s->engine_ops->decode(s->engine, img, w, h, collect_symbol, s);
 	s->current_box = NULL;
 	return n < 0 ? n : (int)(s->result->count - before);
+}
+
+/*
+ * Profiles tried on a bar region no image read: bands of rows averaged (a
+ * few rows only, a strip held slightly askew smears over more), as they
+ * are and deblurred by a Gaussian of sigma pixels; each with two extremum
+ * hysteresis levels (a share of the contrast), the lower one keeping the
+ * grey narrow elements of a blurred code, the higher one ignoring noise.
+ */
+static const struct {
+	int rows;
+	float sigma;
+} bar_profiles[] = {{4, 0}, {2, 0}, {4, 1.5f}};
+static const float bar_deltas[] = {0.03f, 0.08f};
+#define BAR_DEBLUR_ITERATIONS 10
+
+/* Makes the bar profile buffers hold a strip w pixels wide. */
+static int reserve_bar_buffers(struct scanner *s, int w)
+{
+	size_t need = (size_t)w + 1;
+
+	if (need > s->bar_cap) {
+		float *b = realloc(s->bar_buf, 5 * need * sizeof(*b));
+		if (!b)
+			return SCANNER_ERR_NOMEM;
+		s->bar_buf = b;
+		int *e = realloc(s->bar_ext, need * sizeof(*e));
+		if (!e)
+			return SCANNER_ERR_NOMEM;
+		s->bar_ext = e;
+		unsigned *wd = realloc(s->bar_widths, need * sizeof(*wd));
+		if (!wd)
+			return SCANNER_ERR_NOMEM;
+		s->bar_widths = wd;
+		s->bar_cap = need;
+	}
+	return 0;
+}
+
+/* Engine sink for the profiles: the first payload is kept, and confirmed
+ * when another profile reads the same. */
+static int keep_bar_read(void *ctx, const struct engine_symbol *sym)
+{
+	struct scanner *s = ctx;
+
+	if (sym->len > SCANNER_MAX_PAYLOAD)
+		return 0;
+	if (!s->bar_read_len) {
+		memcpy(s->bar_read, sym->data, sym->len);
+		s->bar_read_len = sym->len ? sym->len : 1;
+	} else if (sym->len == s->bar_read_len && !memcmp(s->bar_read, sym->data, sym->len)) {
+		s->bar_confirmed = true;
+	}
+	return 1;
+}
+
+/*
+ * The last attempt on a bar region: the strip (w x BAR_STRIP_ROWS) read as
+ * 1-D profiles whose bar widths (pp_bar_edges) the engine decodes, for codes
+ * blurred to about a module, whose soft narrow bars the engine's own edge
+ * detector loses. A payload counts once two profiles read it. Returns the
+ * symbols added (0 or 1) or a negative scanner_err.
+ */
+static int decode_bar_widths(struct scanner *s, const uint8_t *strip, int w,
+			     const struct pp_rect *box)
+{
+	int rc = reserve_bar_buffers(s, w);
+	if (rc)
+		return rc;
+	size_t cap = s->bar_cap;
+	float *profile = s->bar_buf, *sharp = profile + cap, *tmp = sharp + cap,
+	      *edges = tmp + 2 * cap;
+	bool invert = pp_bars_dark(strip, w, BAR_STRIP_ROWS);
+
+	s->bar_read_len = 0;
+	s->bar_confirmed = false;
+	for (size_t v = 0; v < sizeof(bar_profiles) / sizeof(bar_profiles[0]); v++) {
+		int rows = bar_profiles[v].rows;
+		for (int row0 = 0; row0 + rows <= BAR_STRIP_ROWS; row0 += rows) {
+			pp_bar_profile(strip, w, row0, rows, invert, profile);
+			const float *p = profile;
+			if (bar_profiles[v].sigma > 0) {
+				pp_deblur_profile(profile, sharp, w, bar_profiles[v].sigma,
+						  BAR_DEBLUR_ITERATIONS, tmp);
+				p = sharp;
+			}
+			for (size_t d = 0; d < sizeof(bar_deltas) / sizeof(bar_deltas[0]); d++) {
+				int n = pp_bar_edges(p, w, bar_deltas[d], edges, (int)cap - 1,
+						     s->bar_ext);
+				if (n < 2)
+					continue;
+				/* widths in 1/32 pixel, from the strip's start
+				 * (quiet zone) to its end */
+				float prev = 0;
+				for (int i = 0; i <= n; i++) {
+					float e = i < n ? edges[i] : (float)w;
+					float width = e - prev;
+					s->bar_widths[i] =
+					    width > 0 ? (unsigned)(width * 32 + 0.5f) : 0;
+					prev = e;
+				}
+				size_t before = s->bar_read_len;
+				rc = s->engine_ops->decode_widths(s->engine, s->bar_widths,
+								  (size_t)n + 1, keep_bar_read, s);
+				if (rc < 0)
+					return rc;
+				if (s->bar_confirmed) {
+					struct engine_symbol sym = {
+					    .type = SCANNER_SYM_CODE128,
+					    .data = s->bar_read,
+					    .len = s->bar_read_len,
+					};
+					size_t count = s->result->count;
+					s->current_box = box;
+					collect_symbol(s, &sym);
+					s->current_box = NULL;
+					return (int)(s->result->count - count);
+				}
+				if (rc > 0 && before)
+					return 0; /* two profiles disagree: trust neither */
+			}
+		}
+	}
+	return 0;
 }
 
 /* Share of clipped-white pixels in a box of the frame, on a sparse grid. */
@@ -846,6 +992,12 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 			if (n > 0) {
 				read += n;
 				break;
+			}
+			if (attempt == 3) {
+				n = decode_bar_widths(s, strip, w, &box);
+				if (n < 0)
+					return n;
+				read += n;
 			}
 		}
 	}

@@ -2,7 +2,8 @@
  * The decoding engine interface, internal to the scanner library.
  *
  * An engine decodes one packed 8-bit luma image and reports each symbol to a
- * sink. ZBar fills the one table there is (engine_zbar.c); the rest of the
+ * sink, or, for linear codes whose edges the pipeline found itself, a row of
+ * bar and space widths. ZBar fills the one table there is (engine_zbar.c); the rest of the
  * pipeline only sees this table, the way ZBar's own video backends sit behind
  * zbar/video.h.
  */
@@ -33,6 +34,15 @@ struct engine_ops {
 	 * symbols reported, or a negative scanner_err. */
 	int (*decode)(void *engine, const uint8_t *luma, int width, int height, engine_sink sink,
 		      void *ctx);
+	/* Decodes one row of element widths, light and dark alternating,
+	 * starting with the light quiet zone, in any unit (the ratios count),
+	 * as Code128 only: its mod-103 check catches a wrong width, where the
+	 * other linear symbologies' checks would not. Reports each symbol
+	 * read (bounding box 0, 0, 0, 0: the caller knows where the row came
+	 * from); returns the number reported, 0 when the engine reads
+	 * Code128 off, or a negative scanner_err. */
+	int (*decode_widths)(void *engine, const unsigned *widths, size_t n, engine_sink sink,
+			     void *ctx);
 };
 
 extern const struct engine_ops engine_zbar;

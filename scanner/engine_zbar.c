@@ -1,5 +1,6 @@
 /*
- * The ZBar engine: one zbar_image_scanner configured for customer cards.
+ * The ZBar engine: one zbar_image_scanner configured for customer cards, and
+ * a bare zbar_decoder for Code128 bar widths measured by the pipeline.
  *
  * Only the requested symbologies are enabled (ZBar enables nearly all by
  * default). QR payloads are taken raw (ZBAR_CFG_BINARY): ZBar's character-set
@@ -22,7 +23,8 @@
 struct engine_zbar {
 	zbar_image_scanner_t *scanner;
 	zbar_image_t *image;
-	unsigned symbologies; /* the set asked for: nothing else is reported */
+	zbar_decoder_t *widths; /* Code128 only: reads decode_widths' rows */
+	unsigned symbologies;	/* the set asked for: nothing else is reported */
 };
 
 static const struct {
@@ -41,6 +43,8 @@ static void zbar_engine_destroy(void *engine)
 
 	if (!e)
 		return;
+	if (e->widths)
+		zbar_decoder_destroy(e->widths);
 	if (e->image)
 		zbar_image_destroy(e->image);
 	if (e->scanner)
@@ -56,7 +60,8 @@ static int zbar_engine_create(unsigned symbologies, void **engine)
 		return SCANNER_ERR_NOMEM;
 	e->scanner = zbar_image_scanner_create();
 	e->image = zbar_image_create();
-	if (!e->scanner || !e->image) {
+	e->widths = zbar_decoder_create();
+	if (!e->scanner || !e->image || !e->widths) {
 		zbar_engine_destroy(e);
 		return SCANNER_ERR_ENGINE;
 	}
@@ -74,6 +79,9 @@ static int zbar_engine_create(unsigned symbologies, void **engine)
 	zbar_image_scanner_set_config(e->scanner, 0, ZBAR_CFG_POSITION, 1);
 	zbar_image_scanner_set_config(e->scanner, 0, ZBAR_CFG_X_DENSITY, 1);
 	zbar_image_scanner_set_config(e->scanner, 0, ZBAR_CFG_Y_DENSITY, 1);
+	zbar_decoder_set_config(e->widths, 0, ZBAR_CFG_ENABLE, 0);
+	zbar_decoder_set_config(e->widths, ZBAR_CODE128, ZBAR_CFG_ENABLE,
+				(symbologies & SCANNER_SYM_CODE128) != 0);
 	zbar_image_set_format(e->image, zbar_fourcc('Y', '8', '0', '0'));
 	*engine = e;
 	return 0;
@@ -138,9 +146,35 @@ static int zbar_engine_decode(void *engine, const uint8_t *luma, int width, int 
 	return reported;
 }
 
+static int zbar_engine_decode_widths(void *engine, const unsigned *widths, size_t n,
+				     engine_sink sink, void *ctx)
+{
+	struct engine_zbar *e = engine;
+	int reported = 0;
+
+	if (!(e->symbologies & SCANNER_SYM_CODE128))
+		return 0;
+	/* a new scan starts with a space: the first width is light */
+	zbar_decoder_new_scan(e->widths);
+	for (size_t i = 0; i < n; i++) {
+		if (zbar_decode_width(e->widths, widths[i]) != ZBAR_CODE128)
+			continue;
+		struct engine_symbol sym = {
+		    .type = SCANNER_SYM_CODE128,
+		    .data = (const uint8_t *)zbar_decoder_get_data(e->widths),
+		    .len = zbar_decoder_get_data_length(e->widths),
+		};
+		reported++;
+		if (sink(ctx, &sym))
+			break;
+	}
+	return reported;
+}
+
 const struct engine_ops engine_zbar = {
     .name = "zbar",
     .create = zbar_engine_create,
     .destroy = zbar_engine_destroy,
     .decode = zbar_engine_decode,
+    .decode_widths = zbar_engine_decode_widths,
 };

@@ -1,6 +1,7 @@
 /*
  * Image filters in front of the decoding engine: downscale, contrast stretch,
- * inversion, blur, local normalisation. See preprocess.h for what each is for.
+ * inversion, blur, local normalisation; and the 1-D bar profiles of blurred
+ * Code128 strips. See preprocess.h for what each is for.
  */
 #include "preprocess.h"
 
@@ -242,4 +243,149 @@ int pp_busiest_region(struct pp_view src, struct pp_rect *out)
 	if (out->y1 > src.h)
 		out->y1 = src.h;
 	return 1;
+}
+
+/* ------------------------------------------------------------ bar profiles */
+
+void pp_bar_profile(const uint8_t *strip, int w, int row0, int rows, bool invert, float *profile)
+{
+	for (int x = 0; x < w; x++) {
+		unsigned sum = 0;
+		for (int y = row0; y < row0 + rows; y++)
+			sum += strip[(size_t)y * w + x];
+		float v = (float)sum / (float)rows;
+		profile[x] = invert ? 255.0f - v : v;
+	}
+}
+
+bool pp_bars_dark(const uint8_t *strip, int w, int h)
+{
+	int end = w / 20 > 1 ? w / 20 : 1;
+	uint64_t all = 0, ends = 0;
+
+	for (int y = 0; y < h; y++) {
+		const uint8_t *row = strip + (size_t)y * w;
+		for (int x = 0; x < w; x++) {
+			all += row[x];
+			if (x < end || x >= w - end)
+				ends += row[x];
+		}
+	}
+	int n_ends = end * 2 < w ? end * 2 : w;
+	return (double)ends / ((double)n_ends * h) < (double)all / ((double)w * h);
+}
+
+/* Convolves in with the normalised Gaussian kernel k (2r + 1 taps), the
+ * ends repeated. */
+static void convolve_profile(const float *in, float *out, int n, const float *k, int r)
+{
+	for (int x = 0; x < n; x++) {
+		float acc = 0;
+		for (int i = -r; i <= r; i++) {
+			int xx = x + i < 0 ? 0 : x + i >= n ? n - 1 : x + i;
+			acc += k[i + r] * in[xx];
+		}
+		out[x] = acc;
+	}
+}
+
+void pp_deblur_profile(const float *in, float *out, int n, float sigma, int iterations, float *tmp)
+{
+	enum { max_r = 12 }; /* 3 * PP_DEBLUR_MAX_SIGMA */
+	float k[2 * max_r + 1];
+	int r = (int)ceilf(3 * sigma);
+	float sum = 0;
+	float *blurred = tmp, *ratio = tmp + n;
+
+	r = r < 1 ? 1 : r > max_r ? max_r : r;
+	for (int i = -r; i <= r; i++)
+		sum += k[i + r] = expf(-(float)(i * i) / (2 * sigma * sigma));
+	for (int i = 0; i <= 2 * r; i++)
+		k[i] /= sum;
+	/* Richardson-Lucy wants positive data: shift off zero */
+	for (int x = 0; x < n; x++)
+		out[x] = in[x] + 8.0f;
+	for (int it = 0; it < iterations; it++) {
+		convolve_profile(out, blurred, n, k, r);
+		for (int x = 0; x < n; x++)
+			blurred[x] = (in[x] + 8.0f) / (blurred[x] > 1e-3f ? blurred[x] : 1e-3f);
+		convolve_profile(blurred, ratio, n, k, r);
+		for (int x = 0; x < n; x++)
+			out[x] *= ratio[x];
+	}
+	for (int x = 0; x < n; x++)
+		out[x] -= 8.0f;
+}
+
+/* The profile's light and dark levels: its 95th and 5th percentiles. */
+static void profile_levels(const float *p, int n, float *light, float *dark)
+{
+	unsigned hist[256] = {0};
+
+	for (int x = 0; x < n; x++) {
+		int v = (int)(p[x] + 0.5f);
+		hist[v < 0 ? 0 : v > 255 ? 255 : v]++;
+	}
+	unsigned lo = (unsigned)n / 20, hi = (unsigned)n - (unsigned)n / 20, acc = 0;
+	*dark = 0;
+	*light = 255;
+	bool have_dark = false;
+	for (int v = 0; v < 256; v++) {
+		acc += hist[v];
+		if (!have_dark && acc > lo) {
+			*dark = (float)v;
+			have_dark = true;
+		}
+		if (acc >= hi) {
+			*light = (float)v;
+			break;
+		}
+	}
+}
+
+int pp_bar_edges(const float *p, int n, float delta, float *edges, int cap, int *ext)
+{
+	float light, dark;
+	int n_ext = 0, cand = 0, n_edges = 0;
+	bool want_max = true; /* a bar region starts in its light quiet zone */
+
+	profile_levels(p, n, &light, &dark);
+	float contrast = light - dark;
+	if (n < 2 || contrast < 8)
+		return 0;
+	/* alternating maxima and minima, each at least delta * contrast
+	 * from the last */
+	for (int x = 1; x < n; x++) {
+		if (want_max ? p[x] > p[cand] : p[x] < p[cand]) {
+			cand = x;
+		} else if ((want_max ? p[cand] - p[x] : p[x] - p[cand]) > delta * contrast) {
+			ext[n_ext++] = cand;
+			cand = x;
+			want_max = !want_max;
+		}
+	}
+	ext[n_ext++] = cand;
+	/* each minimum between two maxima is a bar */
+	for (int k = 1; k + 1 < n_ext && n_edges + 2 <= cap; k += 2) {
+		int a = ext[k - 1], b = ext[k + 1];
+		double area = 0, moment = 0;
+		for (int x = a; x <= b; x++) {
+			double d = (light - p[x]) / contrast;
+			if (x == a || x == b)
+				d *= 0.5; /* the maxima are shared with the neighbours */
+			area += d;
+			moment += d * x;
+		}
+		if (area <= 0)
+			continue;
+		double centre = moment / area + 0.5; /* pixel x spans [x, x + 1) */
+		float left = (float)(centre - area / 2), right = (float)(centre + area / 2);
+		if (n_edges && left < edges[n_edges - 1])
+			left = edges[n_edges - 1]; /* overlapping: no space left */
+		if (right < left)
+			right = left;
+		edges[n_edges++] = left;
+		edges[n_edges++] = right;
+	}
+	return n_edges;
 }

@@ -9,6 +9,7 @@
 #ifndef SCANNER_PREPROCESS_H
 #define SCANNER_PREPROCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,48 @@ void pp_blur3(struct pp_view src, uint8_t *dst);
  */
 void pp_local_normalize(struct pp_view src, int radius, uint32_t *sum, uint64_t *sqsum,
 			uint8_t *dst);
+
+/* ------------------------------------------------------------ bar profiles */
+
+/*
+ * A bar region's upright strip (bars vertical, see locator_rectify_bars) read
+ * as a 1-D profile across the bars, for codes blurred too much for the
+ * engine's own edge detector: the engine's decoder then reads the bar and
+ * space widths found here (engine.h, decode_widths).
+ */
+
+/*
+ * Writes into profile (w values, 0..255) the mean of rows [row0, row0 + rows)
+ * of a packed strip w pixels wide, inverted (255 - v) if invert, so bars are
+ * low either way. A few rows average out noise; more than a few smear bars
+ * that the strip does not hold exactly upright.
+ */
+void pp_bar_profile(const uint8_t *strip, int w, int row0, int rows, bool invert, float *profile);
+
+/* Whether a strip w x h shows dark-mode bars (light on dark): its ends, the
+ * quiet zones, are darker than its mean. */
+bool pp_bars_dark(const uint8_t *strip, int w, int h);
+
+/*
+ * Sharpens a profile blurred by about a Gaussian of sigma pixels with
+ * iterations of Richardson-Lucy deconvolution, into out (n values); tmp
+ * holds 2 * n values. sigma at most PP_DEBLUR_MAX_SIGMA.
+ */
+#define PP_DEBLUR_MAX_SIGMA 4.0f
+void pp_deblur_profile(const float *in, float *out, int n, float sigma, int iterations, float *tmp);
+
+/*
+ * Finds the bars of a profile (bars low) by area, which blur does not
+ * change: the profile's extrema are taken with a hysteresis of delta times
+ * its contrast, and each bar, between the maxima either side of its
+ * minimum, gets the width its darkness integrates to (relative to the
+ * profile's light and dark levels) centred on its centroid. Narrow bars and
+ * spaces that blur leaves grey keep their width, where a threshold would
+ * make them narrower, wider or lose them. Writes two edges per bar (left,
+ * right, in pixels from the profile's start, increasing) into edges, using
+ * ext (n ints) as scratch; returns the number of edges (at most cap).
+ */
+int pp_bar_edges(const float *profile, int n, float delta, float *edges, int cap, int *ext);
 
 #endif
 
