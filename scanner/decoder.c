@@ -803,6 +803,19 @@ static int decode_located(struct scanner *s, const struct scanner_frame *frame,
 	return decode_rectified(s, s->rectified, side, side, box);
 }
 
+/* The same, drawn from one sample per module (locator_rectify_modules). */
+static int decode_located_modules(struct scanner *s, const struct scanner_frame *frame,
+				  const struct locator_code *code, int px_per_module,
+				  const struct pp_rect *box)
+{
+	int side = locator_rectified_side(code, px_per_module, RECTIFY_QUIET);
+	int rc = reserve_rectified(s, (size_t)side * side);
+	if (rc)
+		return rc;
+	locator_rectify_modules(frame, code, px_per_module, RECTIFY_QUIET, s->rectified);
+	return decode_rectified(s, s->rectified, side, side, box);
+}
+
 /* Whether frames are decoded live, under a budget (not files, exhaustively). */
 static bool live_budget(const struct scanner *s)
 {
@@ -956,11 +969,21 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		 * reads most codes the parallelogram misses (no alignment
 		 * pattern, strong perspective) */
 		struct locator_code scaled;
-		if (!n && !locator_fit_scales(code, &scaled)) {
+		bool have_scaled = !n && !locator_fit_scales(code, &scaled);
+		if (have_scaled) {
 			n = decode_located(s, frame, &scaled, rectify_scales[0], &box);
 			if (n < 0)
 				return n;
 		}
+		/* one sample per module, each drawn as a square: blur, moire
+		 * and an over-exposed screen's light spreading into the dark
+		 * modules move the edges ZBar measures, not the centres */
+		if (!n)
+			n = decode_located_modules(s, frame, code, rectify_scales[0], &box);
+		if (!n && have_scaled)
+			n = decode_located_modules(s, frame, &scaled, rectify_scales[0], &box);
+		if (n < 0)
+			return n;
 		if (!n)
 			keep_unread(s, code, factor, box);
 		read += n;
@@ -1014,6 +1037,13 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
  * blown-out screens). An empty frame thus usually costs the locator alone.
  * Files and the exhaustive mode run everything on every frame.
  */
+/* Whether pass p finds the region the region passes work on: the first
+ * small pass, on the whole frame. */
+static bool finds_region(const struct pass_def *p)
+{
+	return p->filter == FILTER_STRETCH && p->max_side && !p->region;
+}
+
 static bool is_sweep_frame(struct scanner *s)
 {
 	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1)
@@ -1062,14 +1092,21 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	 * stops there (but for a sweep frame or the tracked pass): the usual
 	 * frame while nobody holds a phone up costs the locator alone. */
 	bool located_ran = false, candidates = false;
+	bool region_tracked = live && s->tracked_pass >= 0 && passes[s->tracked_pass].region;
 	for (int k = 0; k < n_order; k++) {
 		if (result->count && !s->cfg.all_passes && !unread_candidate(s))
 			break;
 		int i = order[k];
 		const struct pass_def *p = &passes[i];
 		bool tracked = live && i == s->tracked_pass;
-		if (located_ran && !candidates && !sweep && !tracked)
-			break;
+		if (located_ran && !candidates && !sweep && !tracked) {
+			/* a tracked region pass still needs the region the
+			 * first small pass finds */
+			if (!region_tracked)
+				break;
+			if (!finds_region(p))
+				continue;
+		}
 		/* On other frames a costly pass runs on the located codes no
 		 * pass has read, not on the whole frame. */
 		struct pp_rect box;
@@ -1133,7 +1170,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			}
 		} else {
 			const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);
-			if (p->filter == FILTER_STRETCH && p->max_side && !p->region)
+			if (finds_region(p))
 				find_region(s, input, w, h, factor, frame);
 			n = s->engine_ops->decode(s->engine, input, w, h, collect_symbol, s);
 		}

@@ -1296,8 +1296,10 @@ int locator_rectified_side(const struct locator_code *code, int px_per_module, i
 	return (code->size + 2 * quiet) * px_per_module;
 }
 
-int locator_rectify(const struct scanner_frame *f, const struct locator_code *code,
-		    int px_per_module, int quiet, uint8_t *out)
+/* locator_rectify and locator_rectify_modules: module_centres samples each
+ * module once, at its centre. */
+static int rectify(const struct scanner_frame *f, const struct locator_code *code,
+		   int px_per_module, int quiet, bool module_centres, uint8_t *out)
 {
 	int side = locator_rectified_side(code, px_per_module, quiet);
 	int n = code->size;
@@ -1312,7 +1314,15 @@ int locator_rectify(const struct scanner_frame *f, const struct locator_code *co
 				*o = 255;
 				continue;
 			}
-			struct locator_point p = locator_map(&code->map, u, v);
+			if (module_centres && (ox % px_per_module || oy % px_per_module)) {
+				/* the module's first pixel holds its sample */
+				*o = out[(size_t)(oy - oy % px_per_module) * side + ox -
+					 ox % px_per_module];
+				continue;
+			}
+			struct locator_point p =
+			    module_centres ? locator_map(&code->map, floor(u) + 0.5, floor(v) + 0.5)
+					   : locator_map(&code->map, u, v);
 			if (!sample(f, p.x, p.y, o)) {
 				/* outside the frame: the code continues off-screen */
 				*o = code->inverted ? 0 : 255;
@@ -1340,4 +1350,16 @@ int locator_rectify(const struct scanner_frame *f, const struct locator_code *co
 		}
 	}
 	return side;
+}
+
+int locator_rectify(const struct scanner_frame *f, const struct locator_code *code,
+		    int px_per_module, int quiet, uint8_t *out)
+{
+	return rectify(f, code, px_per_module, quiet, false, out);
+}
+
+int locator_rectify_modules(const struct scanner_frame *f, const struct locator_code *code,
+			    int px_per_module, int quiet, uint8_t *out)
+{
+	return rectify(f, code, px_per_module, quiet, true, out);
 }

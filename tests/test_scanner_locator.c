@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -21,6 +22,10 @@
 #include "scanner/custid.h"
 #include "scanner/decoder.h"
 #include "scanner/locator.h"
+
+/* Largest spread of light tried, in pixels, at 7 px a module (at two the
+ * finders' rings are too thin for the locator's run test). */
+#define BLOOM_MAX_RADIUS 1
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -486,6 +491,66 @@ static void test_even_grating_is_not_bars(void **state)
 	}
 }
 
+/*
+ * The light of an over-exposed screen spreads into the dark modules: a
+ * clean card with its light grown by a pixel (a maximum filter) at 7 px a
+ * module. Rectified from one sample per module, every module is a flat
+ * square, and the located pass reads the card.
+ */
+static void test_rectify_modules_reads_bloomed_code(void **state)
+{
+	struct fixture *f = *state;
+	struct phonesim_scene sc;
+	struct scanner_image img, grown;
+	struct scanner_result r;
+	struct custid_syntax syntax;
+	char id[CUSTID_ID_BUFSZ];
+
+	custid_syntax_init_default(&syntax);
+	make_scene(&sc, PHONESIM_QR, false, "CUST#Bright-Screen-42", 10, 0, 0, 7, 21);
+	assert_int_equal(scanner_image_init(&img, sc.width, sc.height), 0);
+	assert_int_equal(scanner_image_init(&grown, sc.width, sc.height), 0);
+	assert_int_equal(phonesim_render(&sc, 7, &img), 0);
+	for (int radius = 1; radius <= BLOOM_MAX_RADIUS; radius++) {
+		for (int y = 0; y < img.height; y++) {
+			for (int x = 0; x < img.width; x++) {
+				uint8_t m = 0;
+				for (int dy = -radius; dy <= radius; dy++)
+					for (int dx = -radius; dx <= radius; dx++) {
+						int yy = y + dy, xx = x + dx;
+						if (yy < 0 || xx < 0 || yy >= img.height ||
+						    xx >= img.width)
+							continue;
+						uint8_t v = img.luma[(size_t)yy * img.width + xx];
+						m = v > m ? v : m;
+					}
+				grown.luma[(size_t)y * grown.width + x] = m;
+			}
+		}
+		struct scanner_frame frame = scanner_image_frame(&grown, 0, 0);
+		assert_int_equal(locator_find(f->locator, &frame, &f->result), 0);
+		assert_int_equal(f->result.n_codes, 1);
+		const struct locator_code *code = &f->result.codes[0];
+		int side = locator_rectified_side(code, 4, 4);
+		uint8_t *out = malloc((size_t)side * side);
+		assert_non_null(out);
+		locator_rectify_modules(&frame, code, 4, 4, out);
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++)
+				assert_int_equal(out[(size_t)y * side + x],
+						 out[(size_t)(y - y % 4) * side + x - x % 4]);
+		free(out);
+		assert_int_equal(scanner_decode(f->located_only, &frame, &r), 0);
+		if (r.count != 1)
+			fail_msg("light grown by %d px: %zu codes read", radius, r.count);
+		assert_int_equal(custid_validate(&syntax, r.symbols[0].data, r.symbols[0].len, id),
+				 CUSTID_OK);
+		assert_string_equal(id, "Bright-Screen-42");
+	}
+	scanner_image_release(&img);
+	scanner_image_release(&grown);
+}
+
 static void test_perspective_map_roundtrip(void **state)
 {
 	(void)state;
@@ -508,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(test_texture_above_does_not_hide_the_code),
 	    cmocka_unit_test(test_card_beside_finder_texture),
 	    cmocka_unit_test(test_even_grating_is_not_bars),
+	    cmocka_unit_test(test_rectify_modules_reads_bloomed_code),
 	    cmocka_unit_test(test_fit_scales_recovers_perspective),
 	    cmocka_unit_test(test_moved_pass_reads_version1_under_perspective),
 	};

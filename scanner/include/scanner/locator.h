@@ -139,6 +139,16 @@ int locator_rectify(const struct scanner_frame *frame, const struct locator_code
 		    int px_per_module, int quiet, uint8_t *out);
 
 /*
+ * The same image drawn from one sample per module, at its centre: each
+ * module a flat square. Where the map is right, what spreads across module
+ * edges (the blooming of an over-exposed screen, blur, moire) no longer
+ * shifts the edges ZBar measures, since there are none left but the
+ * modules' own.
+ */
+int locator_rectify_modules(const struct scanner_frame *frame, const struct locator_code *code,
+			    int px_per_module, int quiet, uint8_t *out);
+
+/*
  * Writes an upright strip of a bar region into out (width x height bytes):
  * bars vertical, read across at the frame's own resolution (width is
  * locator_bars_width(bars)), height rows sampled along the bars. invert
