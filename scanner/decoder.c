@@ -949,7 +949,8 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
  * frontal image of each, at a few module sizes until one reads. Returns the
  * number of symbols read or a negative scanner_err.
  */
-static int run_located_pass(struct scanner *s, const struct scanner_frame *frame, int factor)
+static int run_located_pass(struct scanner *s, const struct scanner_frame *frame, int factor,
+			    int64_t deadline_us)
 {
 	int rc = locator_find(s->locator, frame, &s->located);
 	int read = 0;
@@ -962,6 +963,12 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		const struct locator_code *code = &s->located.codes[c];
 		struct pp_rect box = scale_box(code_box(code, frame), factor);
 		note_candidate(s, box);
+		/* over the budget (a rectified texture can cost ZBar tens of
+		 * milliseconds): the rest wait for the next frame's passes */
+		if (deadline_us && cpu_us() > deadline_us) {
+			keep_unread(s, code, factor, box);
+			continue;
+		}
 		int n = decode_located(s, frame, code, rectify_scales[0], &box);
 		if (n < 0)
 			return n;
@@ -970,7 +977,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		 * pattern, strong perspective) */
 		struct locator_code scaled;
 		bool have_scaled = !n && !locator_fit_scales(code, &scaled);
-		if (have_scaled) {
+		if (have_scaled && !(deadline_us && cpu_us() > deadline_us)) {
 			n = decode_located(s, frame, &scaled, rectify_scales[0], &box);
 			if (n < 0)
 				return n;
@@ -978,9 +985,10 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		/* one sample per module, each drawn as a square: blur, moire
 		 * and an over-exposed screen's light spreading into the dark
 		 * modules move the edges ZBar measures, not the centres */
-		if (!n)
+		bool late = deadline_us && cpu_us() > deadline_us;
+		if (!n && !late)
 			n = decode_located_modules(s, frame, code, rectify_scales[0], &box);
-		if (!n && have_scaled)
+		if (!n && have_scaled && !late)
 			n = decode_located_modules(s, frame, &scaled, rectify_scales[0], &box);
 		if (n < 0)
 			return n;
@@ -1091,7 +1099,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	/* Once the locator has run, a frame where it found nothing code-like
 	 * stops there (but for a sweep frame or the tracked pass): the usual
 	 * frame while nobody holds a phone up costs the locator alone. */
-	bool located_ran = false, candidates = false;
+	bool located_ran = false, candidates = false, textured = false;
 	bool region_tracked = live && s->tracked_pass >= 0 && passes[s->tracked_pass].region;
 	for (int k = 0; k < n_order; k++) {
 		if (result->count && !s->cfg.all_passes && !unread_candidate(s))
@@ -1107,6 +1115,13 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 			if (!finds_region(p))
 				continue;
 		}
+		/* A frame full of finder-like blobs (dotted or ringed fabric,
+		 * perforated metal) fills the locator's list; on such texture
+		 * ZBar's own finder search takes up to hundreds of
+		 * milliseconds a pass, so live, the costly passes wait for a
+		 * frame without it. */
+		if (p->sweep && live && textured)
+			continue;
 		/* On other frames a costly pass runs on the located codes no
 		 * pass has read, not on the whole frame. */
 		struct pp_rect box;
@@ -1163,10 +1178,12 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 				view.height = src.h / factor;
 				view.stride = view.width;
 			}
-			n = run_located_pass(s, &view, factor);
+			n = run_located_pass(s, &view, factor,
+					     s->cfg.budget_us ? start_cpu + s->cfg.budget_us : 0);
 			if (!located_ran) {
 				located_ran = true;
 				candidates = s->located.n_codes || s->located.n_bars;
+				textured = s->located.n_finders == LOCATOR_MAX_FINDERS;
 			}
 		} else {
 			const uint8_t *input = prepare_pass(s, p, src, factor, &w, &h);

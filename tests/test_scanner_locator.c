@@ -454,6 +454,44 @@ static void test_card_beside_finder_texture(void **state)
 }
 
 /*
+ * A frame full of finder-like marks fills the locator's finder list; on such
+ * texture ZBar's own finder search can take hundreds of milliseconds a
+ * pass, so the live decoder leaves the costly passes out, even on a sweep
+ * frame, while the file decoder still runs them all.
+ */
+static void test_finder_texture_skips_costly_passes(void **state)
+{
+	struct fixture *f = *state;
+	struct scanner_image img;
+	struct scanner_config cfg;
+	struct scanner *live;
+	struct scanner_result r;
+
+	assert_int_equal(scanner_image_init(&img, 640, 480), 0);
+	memset(img.luma, 220, (size_t)img.width * img.height);
+	for (int y = 0; y + 21 < img.height; y += 34)
+		for (int x = 0; x + 21 < img.width; x += 34)
+			paint_mark(&img, x + 6, y + 6, 3);
+	struct scanner_frame frame = scanner_image_frame(&img, 0, 0);
+	assert_int_equal(locator_find(f->locator, &frame, &f->result), 0);
+	assert_int_equal(f->result.n_finders, LOCATOR_MAX_FINDERS);
+
+	scanner_config_init_default(&cfg);
+	cfg.sweep_every = 1;		  /* every frame a sweep frame */
+	cfg.budget_us = 10 * 1000 * 1000; /* live, but not the budget's choice */
+	assert_int_equal(scanner_create(&cfg, &live), 0);
+	assert_int_equal(scanner_decode(live, &frame, &r), 0);
+	assert_int_equal(r.count, 0);
+	for (int i = 0; i < scanner_pass_count(); i++) {
+		const char *name = scanner_pass_name(i);
+		if (!strncmp(name, "full", 4) || !strcmp(name, "mid-blur"))
+			assert_int_equal(r.pass_us[i], 0);
+	}
+	scanner_destroy(live);
+	scanner_image_release(&img);
+}
+
+/*
  * Even gratings (blinds, meshes, striped fabric) have the parallel edges of
  * a bar code but not its bars of one to four modules: they are no bar
  * region, whatever their angle, stripe width or blur, while a Code128 card
@@ -573,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_texture_above_does_not_hide_the_code),
 	    cmocka_unit_test(test_card_beside_finder_texture),
 	    cmocka_unit_test(test_even_grating_is_not_bars),
+	    cmocka_unit_test(test_finder_texture_skips_costly_passes),
 	    cmocka_unit_test(test_rectify_modules_reads_bloomed_code),
 	    cmocka_unit_test(test_fit_scales_recovers_perspective),
 	    cmocka_unit_test(test_moved_pass_reads_version1_under_perspective),

@@ -70,6 +70,14 @@ static int decode_held(struct scanner *scanner, int hold, const struct scanner_i
 			return rc;
 		held_add(h, &r);
 		h->frame_ms[f] = r.elapsed_us / 1000.0;
+		if (getenv("CUSTSCAN_DEBUG_PASSES")) {
+			fprintf(stderr, "frame %d: %.2f ms:", f, h->frame_ms[f]);
+			for (int i = 0; i < scanner_pass_count(); i++)
+				if (r.pass_us[i])
+					fprintf(stderr, " %s %.2f", scanner_pass_name(i),
+						r.pass_us[i] / 1000.0);
+			fputc('\n', stderr);
+		}
 		total += h->frame_ms[f];
 	}
 	h->merged.elapsed_us = (int64_t)(total * 1000.0);
