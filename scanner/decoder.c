@@ -964,8 +964,10 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		struct pp_rect box = scale_box(code_box(code, frame), factor);
 		note_candidate(s, box);
 		/* over the budget (a rectified texture can cost ZBar tens of
-		 * milliseconds): the rest wait for the next frame's passes */
-		if (deadline_us && cpu_us() > deadline_us) {
+		 * milliseconds): the rest wait for the next frame's passes;
+		 * the first code is always tried, or a slow machine, whose
+		 * locator alone fills the budget, would never read one */
+		if (c > 0 && deadline_us && cpu_us() > deadline_us) {
 			keep_unread(s, code, factor, box);
 			continue;
 		}
@@ -977,7 +979,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		 * pattern, strong perspective) */
 		struct locator_code scaled;
 		bool have_scaled = !n && !locator_fit_scales(code, &scaled);
-		if (have_scaled && !(deadline_us && cpu_us() > deadline_us)) {
+		if (have_scaled) {
 			n = decode_located(s, frame, &scaled, rectify_scales[0], &box);
 			if (n < 0)
 				return n;
@@ -985,7 +987,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		/* one sample per module, each drawn as a square: blur, moire
 		 * and an over-exposed screen's light spreading into the dark
 		 * modules move the edges ZBar measures, not the centres */
-		bool late = deadline_us && cpu_us() > deadline_us;
+		bool late = c > 0 && deadline_us && cpu_us() > deadline_us;
 		if (!n && !late)
 			n = decode_located_modules(s, frame, code, rectify_scales[0], &box);
 		if (!n && have_scaled && !late)
