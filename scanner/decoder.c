@@ -202,7 +202,7 @@ struct scanner {
 	/* A blurred bar region read from its profiles (decode_bar_widths):
 	 * profile, deblurred copy, deblur scratch (2), edges, each bar_cap
 	 * floats; extrema and widths, bar_cap + 1 each. */
-	float *bar_buf;
+	float *bar_buf; /* owns the block bar_ext and bar_widths point into */
 	int *bar_ext;
 	unsigned *bar_widths;
 	size_t bar_cap;
@@ -263,8 +263,6 @@ void scanner_destroy(struct scanner *s)
 	locator_destroy(s->locator);
 	free(s->rectified);
 	free(s->bar_buf);
-	free(s->bar_ext);
-	free(s->bar_widths);
 	free(s->int_sqsum);
 	free(s->int_sum);
 	free(s->filter_buf);
@@ -294,8 +292,6 @@ void scanner_trim(struct scanner *s)
 	free(s->int_sqsum);
 	free(s->rectified);
 	free(s->bar_buf);
-	free(s->bar_ext);
-	free(s->bar_widths);
 	s->bar_buf = NULL;
 	s->bar_ext = NULL;
 	s->bar_widths = NULL;
@@ -598,18 +594,14 @@ static int reserve_bar_buffers(struct scanner *s, int w)
 	size_t need = (size_t)w + 1;
 
 	if (need > s->bar_cap) {
-		float *b = realloc(s->bar_buf, 5 * need * sizeof(*b));
+		/* one block: the floats, then the extrema, then the widths */
+		float *b = realloc(s->bar_buf,
+				   need * (5 * sizeof(float) + sizeof(int) + sizeof(unsigned)));
 		if (!b)
 			return SCANNER_ERR_NOMEM;
 		s->bar_buf = b;
-		int *e = realloc(s->bar_ext, need * sizeof(*e));
-		if (!e)
-			return SCANNER_ERR_NOMEM;
-		s->bar_ext = e;
-		unsigned *wd = realloc(s->bar_widths, need * sizeof(*wd));
-		if (!wd)
-			return SCANNER_ERR_NOMEM;
-		s->bar_widths = wd;
+		s->bar_ext = (int *)(b + 5 * need);
+		s->bar_widths = (unsigned *)(s->bar_ext + need);
 		s->bar_cap = need;
 	}
 	return 0;
