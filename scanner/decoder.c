@@ -781,31 +781,36 @@ static const double fourth_moves[][2] = {
     {2, 1}, {1, 2},   {-2, -1}, {-1, -2}, {2, -1}, {-1, 2}, {-2, 1}, {1, -2},
 };
 
-/* Rectifies one located code at px_per_module and decodes it. Returns the
- * symbols read or a negative scanner_err. */
+/* Rectifies one located code at px_per_module, sampled everywhere or once
+ * per module (locator_rectify_modules), and decodes it. Returns the symbols
+ * read or a negative scanner_err. */
+static int decode_rectified_code(struct scanner *s, const struct scanner_frame *frame,
+				 const struct locator_code *code, int px_per_module,
+				 bool per_module, const struct pp_rect *box)
+{
+	int side = locator_rectified_side(code, px_per_module, RECTIFY_QUIET);
+	int rc = reserve_rectified(s, (size_t)side * side);
+	if (rc)
+		return rc;
+	if (per_module)
+		locator_rectify_modules(frame, code, px_per_module, RECTIFY_QUIET, s->rectified);
+	else
+		locator_rectify(frame, code, px_per_module, RECTIFY_QUIET, s->rectified);
+	return decode_rectified(s, s->rectified, side, side, box);
+}
+
 static int decode_located(struct scanner *s, const struct scanner_frame *frame,
 			  const struct locator_code *code, int px_per_module,
 			  const struct pp_rect *box)
 {
-	int side = locator_rectified_side(code, px_per_module, RECTIFY_QUIET);
-	int rc = reserve_rectified(s, (size_t)side * side);
-	if (rc)
-		return rc;
-	locator_rectify(frame, code, px_per_module, RECTIFY_QUIET, s->rectified);
-	return decode_rectified(s, s->rectified, side, side, box);
+	return decode_rectified_code(s, frame, code, px_per_module, false, box);
 }
 
-/* The same, drawn from one sample per module (locator_rectify_modules). */
 static int decode_located_modules(struct scanner *s, const struct scanner_frame *frame,
 				  const struct locator_code *code, int px_per_module,
 				  const struct pp_rect *box)
 {
-	int side = locator_rectified_side(code, px_per_module, RECTIFY_QUIET);
-	int rc = reserve_rectified(s, (size_t)side * side);
-	if (rc)
-		return rc;
-	locator_rectify_modules(frame, code, px_per_module, RECTIFY_QUIET, s->rectified);
-	return decode_rectified(s, s->rectified, side, side, box);
+	return decode_rectified_code(s, frame, code, px_per_module, true, box);
 }
 
 /* Whether frames are decoded live, under a budget (not files, exhaustively). */
