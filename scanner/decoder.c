@@ -595,13 +595,13 @@ static int reserve_bar_buffers(struct scanner *s, int w)
 
 	if (need > s->bar_cap) {
 		/* one block: the floats, then the extrema, then the widths */
-		float *b = realloc(s->bar_buf,
-				   need * (5 * sizeof(float) + sizeof(int) + sizeof(unsigned)));
-		if (!b)
+		size_t floats = 5 * need * sizeof(float), ints = need * sizeof(int);
+		unsigned char *block = realloc(s->bar_buf, floats + ints + need * sizeof(unsigned));
+		if (!block)
 			return SCANNER_ERR_NOMEM;
-		s->bar_buf = b;
-		s->bar_ext = (int *)(b + 5 * need);
-		s->bar_widths = (unsigned *)(s->bar_ext + need);
+		s->bar_buf = (float *)(void *)block;
+		s->bar_ext = (int *)(void *)(block + floats);
+		s->bar_widths = (unsigned *)(void *)(block + floats + ints);
 		s->bar_cap = need;
 	}
 	return 0;

@@ -727,6 +727,10 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
  * its longest side, for the order triples are fitted in (not for the
  * confidence: of two corners for the same finders, the timing decides). */
 #define OTHER_CORNER_PENALTY 0.3
+/* Largest ratio of the module sizes of a code's finders: under strong
+ * perspective (60 degrees, a close-up) the near finder's modules are over
+ * twice the far one's. */
+#define MAX_MODULE_RATIO 2.5
 /* Taken off the order of the triples of the most seen finders: fitted first. */
 #define TOP_FIRST 100.0
 
@@ -773,18 +777,19 @@ static bool pair_plausible(const struct locator_finder *f, size_t i, size_t j,
 	double mn = fmin(f[i].module, f[j].module), mx = fmax(f[i].module, f[j].module);
 
 	side[i][j] = side[j][i] = d;
-	if (f[i].inverted != f[j].inverted || mx > 2 * mn)
+	if (f[i].inverted != f[j].inverted || mx > MAX_MODULE_RATIO * mn)
 		return false;
 	/* triple_shape wants (d1 + d2) / 2 of 10..190 modules of a size
-	 * between mn / 2 and 2 mx: each side then lies within a factor 2.2
-	 * of that mean, the diagonal within 1.42 x 2 of it */
-	double modules_lo = d / (2 * mx), modules_hi = d / (mn / 2);
+	 * between mn and mx over MAX_MODULE_RATIO of each other: each side
+	 * then lies within a factor 2.2 of that mean, the diagonal within
+	 * 1.42 x 2 of it */
+	double modules_lo = d / (MAX_MODULE_RATIO * mx), modules_hi = d / (mn / MAX_MODULE_RATIO);
 	return modules_hi >= 10 / 2.2 && modules_lo <= 190 * 2.2 * 1.42;
 }
 
 static void group_codes(const struct locator *loc, int w, int h, struct locator_result *res)
 {
-	struct triple triples[MAX_TRIPLES];
+	struct triple triples[MAX_TRIPLES] = {{0}};
 	size_t nt = 0, n_top = 0, n = res->n_finders;
 	const struct locator_finder *f = res->finders;
 	double side[LOCATOR_MAX_FINDERS][LOCATOR_MAX_FINDERS];
@@ -804,7 +809,7 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 					continue;
 				double mn = fmin(f[i].module, fmin(f[j].module, f[k].module));
 				double mx = fmax(f[i].module, fmax(f[j].module, f[k].module));
-				if (mx > 2 * mn)
+				if (mx > MAX_MODULE_RATIO * mn)
 					continue;
 				/* The corner finder faces the longest side, the
 				 * diagonal, as a rule; strong perspective can make
