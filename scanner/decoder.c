@@ -357,6 +357,12 @@ static int64_t cpu_us(void)
 	return clock_us(CLOCK_THREAD_CPUTIME_ID);
 }
 
+/* Whether the thread's CPU time is past deadline_us (0: no deadline). */
+static bool past(int64_t deadline_us)
+{
+	return deadline_us && cpu_us() > deadline_us;
+}
+
 /* Filters that make bars wider or narrower than they are: the 3x3 minimum
  * against blooming grows every dark element by a pixel a side. */
 static bool width_distorted(enum pass_filter f)
@@ -914,7 +920,7 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
 		int n = 0;
 		for (size_t k = 1; k < sizeof(rectify_scales) / sizeof(rectify_scales[0]) && !n;
 		     k++) {
-			if (deadline_us && cpu_us() > deadline_us)
+			if (past(deadline_us))
 				return read;
 			n = decode_located(s, &view, code, rectify_scales[k], &s->unread[c].box);
 			if (n < 0)
@@ -924,7 +930,7 @@ static int run_moved_pass(struct scanner *s, const struct scanner_frame *frame, 
 			int m = k < 0 ? s->last_move : (first + k) % n_moves;
 			if (m < 0 || (k >= 0 && m == s->last_move))
 				continue;
-			if (deadline_us && cpu_us() > deadline_us)
+			if (past(deadline_us))
 				return read;
 			struct locator_code moved;
 			if (locator_move_fourth(code, fourth_moves[m][0], fourth_moves[m][1],
@@ -964,7 +970,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		 * milliseconds): the rest wait for the next frame's passes;
 		 * the first code is always tried, or a slow machine, whose
 		 * locator alone fills the budget, would never read one */
-		if (c > 0 && deadline_us && cpu_us() > deadline_us) {
+		if (c > 0 && past(deadline_us)) {
 			keep_unread(s, code, factor, box);
 			continue;
 		}
@@ -984,7 +990,7 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 		/* one sample per module, each drawn as a square: blur, moire
 		 * and an over-exposed screen's light spreading into the dark
 		 * modules move the edges ZBar measures, not the centres */
-		bool late = c > 0 && deadline_us && cpu_us() > deadline_us;
+		bool late = c > 0 && past(deadline_us);
 		if (!n && !late)
 			n = decode_located_modules(s, frame, code, rectify_scales[0], &box);
 		if (!n && have_scaled && !late)
@@ -1034,6 +1040,13 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
 	return read;
 }
 
+/* Whether pass p finds the region the region passes work on: the first
+ * small pass, on the whole frame. */
+static bool finds_region(const struct pass_def *p)
+{
+	return p->filter == FILTER_STRETCH && p->max_side && !p->region;
+}
+
 /*
  * In live use most frames show no code at all, and a card stays in view for
  * many frames, so the work is spread over frames: every frame runs the
@@ -1044,13 +1057,6 @@ static int run_located_pass(struct scanner *s, const struct scanner_frame *frame
  * blown-out screens). An empty frame thus usually costs the locator alone.
  * Files and the exhaustive mode run everything on every frame.
  */
-/* Whether pass p finds the region the region passes work on: the first
- * small pass, on the whole frame. */
-static bool finds_region(const struct pass_def *p)
-{
-	return p->filter == FILTER_STRETCH && p->max_side && !p->region;
-}
-
 static bool is_sweep_frame(struct scanner *s)
 {
 	if (s->cfg.all_passes || !s->cfg.budget_us || s->cfg.sweep_every <= 1)
@@ -1073,6 +1079,8 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 	rc = grow_buffers(s, frame->width, frame->height);
 	if (rc)
 		return rc;
+	/* the budget's end, for the passes that check it between codes */
+	int64_t deadline_cpu = s->cfg.budget_us ? start_cpu + s->cfg.budget_us : 0;
 	s->result = result;
 	s->have_region = false;
 	s->n_candidates = 0;
@@ -1164,8 +1172,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 		s->current_x0 = x0;
 		s->current_y0 = y0;
 		if (p->filter == FILTER_MOVED) {
-			n = run_moved_pass(s, frame,
-					   s->cfg.budget_us ? start_cpu + s->cfg.budget_us : 0);
+			n = run_moved_pass(s, frame, deadline_cpu);
 		} else if (p->filter == FILTER_LOCATED) {
 			/* the locator works on the frame itself, or on a box-averaged
 			 * copy when that is larger than the pass's size */
@@ -1177,8 +1184,7 @@ int scanner_decode(struct scanner *s, const struct scanner_frame *frame,
 				view.height = src.h / factor;
 				view.stride = view.width;
 			}
-			n = run_located_pass(s, &view, factor,
-					     s->cfg.budget_us ? start_cpu + s->cfg.budget_us : 0);
+			n = run_located_pass(s, &view, factor, deadline_cpu);
 			if (!located_ran) {
 				located_ran = true;
 				candidates = s->located.n_codes || s->located.n_bars;

@@ -3,9 +3,9 @@
  *
  * An engine decodes one packed 8-bit luma image and reports each symbol to a
  * sink, or, for linear codes whose edges the pipeline found itself, a row of
- * bar and space widths. ZBar fills the one table there is (engine_zbar.c); the rest of the
- * pipeline only sees this table, the way ZBar's own video backends sit behind
- * zbar/video.h.
+ * bar and space widths. ZBar fills the one table there is (engine_zbar.c);
+ * the rest of the pipeline only sees this table, the way ZBar's own video
+ * backends sit behind zbar/video.h.
  */
 #ifndef SCANNER_ENGINE_H
 #define SCANNER_ENGINE_H

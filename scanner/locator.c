@@ -718,7 +718,6 @@ static bool make_code(const struct locator *loc, int w, int h, const struct loca
 	code->corners[2] = locator_map(&code->map, n, n);
 	code->corners[3] = locator_map(&code->map, 0, n);
 	code->confidence = timing * (score < 1 ? 1 - score / 2 : 0.5);
-
 	*timing_out = timing;
 	return true;
 }
@@ -765,7 +764,7 @@ static bool triple_shape(const struct locator_finder *f, double side[][LOCATOR_M
 
 /*
  * Whether finders i and j can belong to one code: the same colour, module
- * sizes within a factor of two, and a distance that fits some code's side
+ * sizes within MAX_MODULE_RATIO, and a distance that fits some code's side
  * or diagonal (triple_shape's bounds, with its side ratio and the diagonal's
  * square root of two). Sets side[i][j] and side[j][i] to the distance.
  */
@@ -807,10 +806,10 @@ static void group_codes(const struct locator *loc, int w, int h, struct locator_
 			for (size_t i = 0; i < j; i++) {
 				if (!pair[i][j] || !pair[i][k])
 					continue;
+				/* all three pairs within MAX_MODULE_RATIO: so is
+				 * the triple, its extremes being one of them */
 				double mn = fmin(f[i].module, fmin(f[j].module, f[k].module));
 				double mx = fmax(f[i].module, fmax(f[j].module, f[k].module));
-				if (mx > MAX_MODULE_RATIO * mn)
-					continue;
 				/* The corner finder faces the longest side, the
 				 * diagonal, as a rule; strong perspective can make
 				 * another side longer, so the other two finders are
