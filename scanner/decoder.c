@@ -614,16 +614,17 @@ static int reserve_bar_buffers(struct scanner *s, int w)
 }
 
 /* Engine sink for the profiles: the first payload is kept, and confirmed
- * when another profile reads the same. */
+ * when another profile reads the same. An empty one (a start and a stop
+ * code) holds no card and is not kept: bar_read_len 0 means none yet. */
 static int keep_bar_read(void *ctx, const struct engine_symbol *sym)
 {
 	struct scanner *s = ctx;
 
-	if (sym->len > SCANNER_MAX_PAYLOAD)
+	if (!sym->len || sym->len > SCANNER_MAX_PAYLOAD)
 		return 0;
 	if (!s->bar_read_len) {
 		memcpy(s->bar_read, sym->data, sym->len);
-		s->bar_read_len = sym->len ? sym->len : 1;
+		s->bar_read_len = sym->len;
 	} else if (sym->len == s->bar_read_len && !memcmp(s->bar_read, sym->data, sym->len)) {
 		s->bar_confirmed = true;
 	}
