@@ -29,6 +29,7 @@
 #include "card.h"
 #include "card_sim.h"
 #include "card_testutil.h"
+#include "rules_upca.h"
 
 #define RULES_DIR CUSTSCAN_SOURCE_DIR "/docs/rules/"
 
@@ -43,12 +44,7 @@ struct rule_case {
 };
 
 /* UPC-A: no example file reads it (number system 4 is in-store). */
-static const char upca_rules[] = "[rule upc]\n"
-				 "symbologies = upca\n"
-				 "prefix = 4\n"
-				 "length = 12\n"
-				 "charset = 0-9\n"
-				 "check = ean\n";
+static const char upca_rules[] = UPCA_TEST_RULES;
 
 static const struct rule_case cases[] = {
     {"ean13-instore.rules", "member_ean13", 0, "2400012345676", SCANNER_SYM_EAN13, "0001234567"},

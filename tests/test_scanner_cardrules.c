@@ -17,6 +17,7 @@
 
 #include "scanner/cardrules.h"
 #include "scanner/error.h"
+#include "rules_upca.h"
 
 #define SYM_QR	  SCANNER_SYM_QR
 #define SYM_C128  SCANNER_SYM_CODE128
@@ -266,12 +267,7 @@ static void test_default_is_custid(void **state)
 /* ZBar reports a UPC-A as EAN-13 with a leading 0 unless UPC-A is enabled. */
 static void test_upca_normalised(void **state)
 {
-	static const char text[] = "[rule upc]\n"
-				   "symbologies = upca\n"
-				   "prefix = 4\n"
-				   "length = 12\n"
-				   "charset = 0-9\n"
-				   "check = ean\n";
+	static const char text[] = UPCA_TEST_RULES;
 	static const struct card_case cases[] = {
 	    {"UPC-A", SYM_UPCA, "412345678903", CUSTID_OK, "upc", "12345678903", "412345678903"},
 	    {"UPC-A as EAN-13", SYM_EAN13, "0412345678903", CUSTID_OK, "upc", "12345678903",

@@ -18,18 +18,14 @@
 #include "scanner/cardrules.h"
 #include "scanner/decoder.h"
 #include "scanner/image.h"
+#include "rules_upca.h"
 
 #define RULES(f) CUSTSCAN_SOURCE_DIR "/docs/rules/" f
 /* Frames per case, and how many must give the card (a frame may be unlucky). */
 #define SEEDS	  3
 #define MIN_READS 2
 
-static const char upca_rules[] = "[rule upc]\n"
-				 "symbologies = upca\n"
-				 "prefix = 4\n"
-				 "length = 12\n"
-				 "charset = 0-9\n"
-				 "check = ean\n";
+static const char upca_rules[] = UPCA_TEST_RULES;
 
 struct decode_case {
 	const char *rules;		/* a file in docs/rules/, or NULL: upca_rules */
